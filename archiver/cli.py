@@ -1,0 +1,130 @@
+"""`archiver`: read the archive from the terminal (history, show, diff, stats) and run the demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from archiver.storage import Archive
+from archiver.storage import queries
+
+DEFAULT_DB = "data/archive.db"
+
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False), show_default=True,
+    default=lambda: os.environ.get("ARCHIVER_DB", DEFAULT_DB),
+    help="Archive file (also $ARCHIVER_DB).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _open(db_path: str) -> Archive:
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path} (crawl first, or pass --db)")
+    return Archive.open(db_path)
+
+
+def _print_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _history_or_fail(archive: Archive, url: str) -> dict:
+    data = queries.history(archive, url)
+    if data is None:
+        raise click.ClickException(f"no article archived for {url}")
+    return data
+
+
+@click.group()
+@click.version_option(package_name="technews-archiver")
+def main() -> None:
+    """Query the tech-news archive: how every story changed, version by version."""
+
+
+@main.command()
+@click.argument("url")
+@db_option
+@json_option
+def history(url: str, db_path: str, as_json: bool) -> None:
+    """Every version of the story at URL (fetched or canonical URL)."""
+    with _open(db_path) as archive:
+        data = _history_or_fail(archive, url)
+    if as_json:
+        _print_json(data)
+        return
+    click.echo(f"{data['url']}  [{data['status']}]")
+    if data["canonical_url"] and data["canonical_url"] != data["url"]:
+        click.echo(f"canonical: {data['canonical_url']}")
+    for v in data["versions"]:
+        click.echo(f"  v{v['version']}  {v['first_seen']} .. {v['last_seen']}  "
+                   f"{v['captures']} capture(s)  {v['change']}: {v['title']}")
+        for u in v["updates"]:
+            when = f" ({u['stated_time']})" if u["stated_time"] else ""
+            click.echo(f"      {u['kind']} {u['position']}{when}, since v{u['first_version']}: "
+                       f"{_short(u['text'])}")
+    for e in data["events"]:
+        click.echo(f"  event {e['at']}: {e['kind']} {json.dumps(e['detail'])}")
+
+
+@main.command()
+@click.argument("url")
+@click.option("--version", "-v", "number", type=int, help="Version number (default: latest).")
+@db_option
+@json_option
+def show(url: str, number: int | None, db_path: str, as_json: bool) -> None:
+    """The text of one version of the story at URL."""
+    with _open(db_path) as archive:
+        versions = _history_or_fail(archive, url)["versions"]
+    chosen = versions[-1] if number is None else next(
+        (v for v in versions if v["version"] == number), None)
+    if chosen is None:
+        raise click.ClickException(f"no version {number}; there are {len(versions)}")
+    if as_json:
+        _print_json(chosen)
+        return
+    click.echo(chosen["title"] or "")
+    meta = ", ".join(filter(None, [", ".join(chosen["authors"]), chosen["published"]]))
+    if meta:
+        click.echo(meta)
+    click.echo(f"(version {chosen['version']} of {len(versions)}, {chosen['change']})\n")
+    click.echo("\n\n".join(chosen["paragraphs"]))
+
+
+@main.command()
+@db_option
+@json_option
+def stats(db_path: str, as_json: bool) -> None:
+    """What the archive holds."""
+    with _open(db_path) as archive:
+        data = queries.stats(archive)
+    if as_json:
+        _print_json(data)
+        return
+    for key, value in data.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}: {n}" for k, n in value.items()) or "-"
+        click.echo(f"{key:>20}  {value}")
+
+
+@main.command()
+@click.option("--keep", is_flag=True, help="Keep the archive instead of starting afresh.")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
+              type=click.Path(dir_okay=False), help="Archive file the demo writes.")
+def demo(keep: bool, db_path: str) -> None:
+    """Serve the bundled demo sites on 127.0.0.1, crawl, let them change, crawl again."""
+    from archiver.demo import run_demo
+
+    sys.exit(run_demo(Path(db_path), fresh=not keep))
+
+
+def _short(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""The offline demo: bundled sites served on 127.0.0.1, crawled before and after they change.
+
+Each crawl is a real `scrapy crawl news` in a subprocess, exactly as a user would run it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+
+from archiver.localsite import LocalSite
+from archiver.storage import Archive, queries
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_SITE = PROJECT_ROOT / "data" / "demo-site"
+FAST_LOCAL = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+              "-s", "LOG_LEVEL=WARNING"]
+
+
+def load_manifest(root: Path = DEMO_SITE) -> dict:
+    return json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+
+
+def crawl_arguments(sites: list[tuple[dict, LocalSite]], *, revisit: bool) -> list[str]:
+    """`-a` arguments that discover every demo site through its start page, feed and sitemap."""
+    args: dict[str, list[str]] = {"start": [], "feeds": [], "sitemaps": []}
+    for spec, server in sites:
+        found = spec["discovery"]
+        args["start"].append(server.url(found.get("start") or "/"))
+        if found.get("feed"):
+            args["feeds"].append(server.url(found["feed"]))
+        if found.get("sitemap"):
+            args["sitemaps"].append(server.url(found["sitemap"]))
+    out = []
+    for name, urls in args.items():
+        if urls:
+            out += ["-a", f"{name}={','.join(urls)}"]
+    if revisit:
+        out += ["-a", "revisit=1"]
+    return out
+
+
+def crawl(db_path: Path, arguments: list[str], extra: list[str] = ()) -> int:
+    command = [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"ARCHIVER_DB={db_path}",
+               *FAST_LOCAL, *extra, *arguments]
+    return subprocess.run(command, cwd=PROJECT_ROOT, env={**os.environ}, check=False).returncode
+
+
+def run_demo(db_path: Path, *, fresh: bool = True, root: Path = DEMO_SITE) -> int:
+    db_path = db_path if db_path.is_absolute() else Path.cwd() / db_path
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    manifest = load_manifest(root)
+    with ExitStack() as stack:
+        sites = [(spec, stack.enter_context(LocalSite([root / spec["dir"] / "base"])))
+                 for spec in manifest["sites"]]
+        click.secho("1. Crawling the demo sites as first published ...", bold=True)
+        for spec, server in sites:
+            click.echo(f"   {spec['name']}: {server.base}")
+        if crawl(db_path, crawl_arguments(sites, revisit=False)):
+            return 1
+        _summary(db_path)
+        click.secho("\n2. The sites move to their later state; crawling again (with revisit) ...",
+                    bold=True)
+        for spec, server in sites:
+            server.layers = [root / spec["dir"] / "later", root / spec["dir"] / "base"]
+        if crawl(db_path, crawl_arguments(sites, revisit=True)):
+            return 1
+        _summary(db_path)
+        _report(db_path)
+    click.echo(f"\nArchive: {db_path}\nTry: archiver history URL --db {db_path}  |  "
+               f"archiver stats --db {db_path}  |  datasette {db_path}")
+    return 0
+
+
+def _summary(db_path: Path) -> None:
+    with Archive.open(db_path) as archive:
+        s = queries.stats(archive)
+    click.echo(f"   archive: {s['articles']} articles, {s['versions']} versions, "
+               f"{s['captures']} captures ({s['failed_captures']} failed), "
+               f"{s['updates']} updates, {s['removed_articles']} removed")
+
+
+def _report(db_path: Path) -> None:
+    click.secho("\n3. What the archive now holds:", bold=True)
+    with Archive.open(db_path) as archive:
+        articles = list(archive.db.query("select url from articles order by site, url"))
+        for row in articles:
+            data = queries.history(archive, row["url"])
+            kinds = " -> ".join(v["change"] or "?" for v in data["versions"])
+            title = data["versions"][-1]["title"] if data["versions"] else ""
+            status = "" if data["status"] == "live" else f"  [{data['status']}]"
+            click.echo(f" {len(data['versions'])} version(s) {kinds:<32} {title[:60]}{status}")
+            for update in data["versions"][-1]["updates"] if data["versions"] else []:
+                when = f" at {update['stated_time']}" if update["stated_time"] else ""
+                first = update["text"].split("\n\n")[0]
+                click.echo(f"      {update['kind']} ({update['position']}{when}): "
+                           f"{first[:70]}{'…' if len(first) > 70 else ''}")

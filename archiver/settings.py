@@ -1,0 +1,37 @@
+"""Scrapy settings for the archiver. Each override says the framework default it replaces."""
+
+BOT_NAME = "technews-archiver"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Where the archive lives; `-s ARCHIVER_DB=path` picks another file.
+ARCHIVER_DB = "data/archive.db"
+# Learn each site's repeated blocks (share bars, newsletter boxes...) while crawling.
+ARCHIVER_TEMPLATES = True
+# How many links deep `-a start=` pages are followed.
+ARCHIVER_START_DEPTH = 2
+
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 300,
+    "pipelines.storage.ArchivePipeline": 800,
+}
+
+# Politeness.
+USER_AGENT = "technews-archiver/0.1 (+https://github.com/technews-archiver; research archive of news-story changes)"
+ROBOTSTXT_OBEY = True  # default False
+AUTOTHROTTLE_ENABLED = True  # default False
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0  # default 1.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # default 8
+DOWNLOAD_DELAY = 0.5  # default 0
+DOWNLOAD_TIMEOUT = 30  # default 180
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # default 1 GiB
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024  # default 32 MiB
+RETRY_TIMES = 2  # default 2
+TELNETCONSOLE_ENABLED = False  # default True: it opens a local port
+
+# Every fetch is recorded, failures included, so the spider sees every status itself.
+HTTPERROR_ALLOW_ALL = True  # default False
+REDIRECT_ENABLED = True
+
+FEED_EXPORT_ENCODING = "utf-8"  # default None (escaped)
+LOG_LEVEL = "INFO"  # default DEBUG

@@ -1,0 +1,306 @@
+"""Write captures into the archive: one transaction per capture, nothing ever deleted.
+
+The rules that keep the archive honest live here:
+- a capture whose story hash equals the article's current version only bumps `last_seen`;
+- one that equals an older version is a return to it (an event), never a new version;
+- anything else is a new version, classified against the current one by `archiver.changes`.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from archiver.article import Article
+from archiver.changes import compare, find_updates, match_updates
+from archiver.items import Capture
+from archiver.normalize import normalize_url, site_of
+from archiver.storage.schema import migrations
+
+REMOVED_STATUSES = (404, 410)
+
+
+@dataclass
+class RecordResult:
+    outcome: str  # new_version | unchanged | returned | failed | removed
+    article_id: int | None = None
+    version: int | None = None
+    change: str | None = None
+    updates: list[dict[str, Any]] | None = None
+    capture_id: int | None = None
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def version_article(row: dict[str, Any]) -> Article:
+    """The stored version as an Article, for comparison and display."""
+    return Article(
+        title=row["title"], paragraphs=json.loads(row["paragraphs"] or "[]"),
+        authors=json.loads(row["authors"] or "[]"), published=row["published"],
+        modified=row["modified"], language=row["language"], canonical_url=row["canonical_url"],
+        headlines=json.loads(row["headlines"] or "{}"),
+    )
+
+
+class Archive:
+    """The SQLite archive. Open it with `Archive.open(path)`; use it as a context manager."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    @classmethod
+    def open(cls, path: str | Path) -> Archive:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = Database(path)
+        db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 10000")
+        migrations.apply(db)
+        return cls(db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # Lookups ----------------------------------------------------------------------------
+
+    def article_for(self, *urls: str | None) -> dict[str, Any] | None:
+        for url in urls:
+            if not url:
+                continue
+            for candidate in {url, normalize_url(url)}:
+                rows = list(self.db.query(
+                    "select a.* from article_urls u join articles a on a.id = u.article_id "
+                    "where u.url = ?", [candidate]))
+                if rows:
+                    return rows[0]
+        return None
+
+    def version_row(self, article_id: int, version: int) -> dict[str, Any] | None:
+        rows = list(self.db.query(
+            "select * from versions where article_id = ? and version = ?", [article_id, version]))
+        return rows[0] if rows else None
+
+    # Writes -----------------------------------------------------------------------------
+
+    def record(self, capture: Capture) -> RecordResult:
+        """Store one capture and whatever version, updates and events it implies."""
+        with self.db.atomic():
+            self._store_body(capture.body, capture.body_sha256)
+            if capture.error or capture.article is None:
+                return self._record_failure(capture)
+            return self._record_story(capture)
+
+    def _store_body(self, body: bytes | None, sha256: str | None) -> None:
+        if body is None or sha256 is None:
+            return
+        self.db.execute(
+            "insert or ignore into bodies (sha256, size, data) values (?, ?, ?)",
+            [sha256, len(body), zlib.compress(body, 6)],
+        )
+
+    def _insert_capture(self, capture: Capture, outcome: str, article_id: int | None,
+                        version_id: int | None) -> int:
+        table = self.db["captures"]
+        table.insert({
+            "article_id": article_id, "version_id": version_id, "url": capture.url,
+            "final_url": capture.final_url, "fetched_at": capture.fetched_at,
+            "status": capture.status, "content_type": capture.content_type,
+            "etag": capture.etag, "last_modified": capture.last_modified,
+            "body_sha256": capture.body_sha256 if capture.body is not None else None,
+            "source": capture.source, "outcome": outcome, "error": capture.error,
+        })
+        return table.last_pk
+
+    def _event(self, article_id: int, capture_id: int, at: str, kind: str, detail: Any) -> None:
+        self.db["events"].insert({"article_id": article_id, "capture_id": capture_id, "at": at,
+                                  "kind": kind, "detail": _json(detail)})
+
+    def _record_failure(self, capture: Capture) -> RecordResult:
+        article = self.article_for(capture.url, capture.final_url, capture.identity)
+        gone = capture.status in REMOVED_STATUSES or capture.error == "redirected to the home page"
+        outcome = "removed" if article and gone else "failed"
+        article_id = article["id"] if article else None
+        capture_id = self._insert_capture(capture, outcome, article_id, None)
+        if outcome == "removed" and article["status"] != "removed":
+            self._event(article_id, capture_id, capture.fetched_at, "removed",
+                        {"status": capture.status, "final_url": capture.final_url,
+                         "reason": capture.error})
+            self.db["articles"].update(article_id, {"status": "removed"})
+        return RecordResult(outcome, article_id)
+
+    def _ensure_article(self, capture: Capture) -> dict[str, Any]:
+        identity = capture.identity or normalize_url(capture.final_url)
+        article = self.article_for(identity, capture.url, capture.final_url)
+        if article is None:
+            articles = self.db["articles"]
+            articles.insert({
+                "url": identity, "canonical_url": capture.article.canonical_url,
+                "site": site_of(identity), "first_seen": capture.fetched_at,
+                "last_seen": capture.fetched_at, "current_version": None,
+                "latest_version": 0, "status": "live",
+            })
+            article = articles.get(articles.last_pk)
+        urls = {identity, normalize_url(capture.url), normalize_url(capture.final_url)}
+        if capture.article.canonical_url:
+            urls.add(normalize_url(capture.article.canonical_url))
+        for url in urls:
+            self.db.execute("insert or ignore into article_urls (url, article_id) values (?, ?)",
+                            [url, article["id"]])
+        return article
+
+    def _record_story(self, capture: Capture) -> RecordResult:
+        article = self._ensure_article(capture)
+        aid, at = article["id"], capture.fetched_at
+        current = (self.version_row(aid, article["current_version"])
+                   if article["current_version"] else None)
+        if article["status"] == "removed":
+            self.db["articles"].update(aid, {"status": "live"})
+        if current and current["story_hash"] == capture.story_hash:
+            return self._seen_again(capture, article, current, "unchanged")
+        earlier = list(self.db.query(
+            "select * from versions where article_id = ? and story_hash = ? "
+            "order by version desc limit 1", [aid, capture.story_hash]))
+        if earlier:
+            result = self._seen_again(capture, article, earlier[0], "returned")
+            self._event(aid, result.capture_id, at, "returned_to_version",
+                        {"version": earlier[0]["version"],
+                         "from_version": current["version"] if current else None})
+            return result
+        return self._new_version(capture, article, current)
+
+    def _seen_again(self, capture: Capture, article: dict, version: dict, outcome: str
+                    ) -> RecordResult:
+        at = capture.fetched_at
+        self.db["versions"].update(version["id"], {"last_seen": at})
+        self.db["articles"].update(article["id"], {"last_seen": at,
+                                                   "current_version": version["version"]})
+        capture_id = self._insert_capture(capture, outcome, article["id"], version["id"])
+        updates = [_public_update(u) for u in self.updates_of(version["id"])]
+        return RecordResult(outcome, article["id"], version["version"], None, updates,
+                            capture_id)
+
+    def _new_version(self, capture: Capture, article: dict, current: dict | None
+                     ) -> RecordResult:
+        story, at, aid = capture.article, capture.fetched_at, article["id"]
+        previous = version_article(current) if current else None
+        comparison = compare(previous, story)
+        number = article["latest_version"] + 1
+        versions = self.db["versions"]
+        versions.insert({
+            "article_id": aid, "version": number, "first_seen": at, "last_seen": at,
+            "story_hash": capture.story_hash, "change": comparison.kind, "title": story.title,
+            "authors": _json(story.authors), "published": story.published,
+            "modified": story.modified, "language": story.language,
+            "canonical_url": story.canonical_url, "headlines": _json(story.headlines),
+            "paragraphs": _json(story.paragraphs), "text": story.text,
+        })
+        version_id = versions.last_pk
+        updates = self._store_updates(aid, version_id, number, story, comparison, current)
+        self.db["changes"].insert_all(
+            {"article_id": aid, "version_id": version_id, "version": number, "seq": i,
+             "kind": c.kind, "paragraph": c.paragraph, "old": c.old, "new": c.new,
+             "detail": _json(c.detail)}
+            for i, c in enumerate(comparison.changes))
+        self.db["diffs"].insert_all(
+            {"version_id": version_id, "seq": i, "level": row.level, "op": row.op,
+             "old_index": row.old_index, "new_index": row.new_index,
+             "old_text": row.old_text, "new_text": row.new_text}
+            for i, row in enumerate(comparison.alignment))
+        self.db["articles"].update(aid, {"last_seen": at, "current_version": number,
+                                         "latest_version": number})
+        capture_id = self._insert_capture(capture, "new_version", aid, version_id)
+        return RecordResult("new_version", aid, number, comparison.kind, updates, capture_id)
+
+    def _store_updates(self, aid: int, version_id: int, number: int, story: Article,
+                       comparison, current: dict | None) -> list[dict[str, Any]]:
+        """The updates present in this version, each keeping its identity across versions."""
+        found = [u.to_dict() for u in find_updates(story.paragraphs, published=story.published)]
+        covered = {u["start"] for u in found}
+        if comparison.kind == "appended_update" and comparison.added_text:
+            start = len(story.paragraphs) - comparison.added_text.count("\n\n") - 1
+            if start not in covered and not any(u["start"] <= start < u["end"] for u in found):
+                found.append({"kind": "update", "position": "appended", "marker": None,
+                              "text": comparison.added_text, "stated_time": None,
+                              "start": start, "end": len(story.paragraphs)})
+        previous = self.updates_of(current["id"]) if current else []
+        # Unmarked updates of the previous version live on while their text is still there.
+        text = "\n\n".join(story.paragraphs)
+        for old in previous:
+            if not old.get("marker") and old["text"] in text and not any(
+                    u["text"] == old["text"] for u in found):
+                start = _paragraph_index(story.paragraphs, old["text"])
+                found.append({**old, "start": start,
+                              "end": start + old["text"].count("\n\n") + 1})
+        found.sort(key=lambda u: u["start"])
+        matches = match_updates([_as_update(u) for u in previous], [_as_update(u) for u in found])
+        next_key = self._next_update_key(aid)
+        rows = []
+        for i, update in enumerate(found):
+            old = previous[matches[i]] if i in matches else None
+            key, first = (old["update_key"], old["first_version"]) if old else (next_key, number)
+            if not old:
+                next_key += 1
+            rows.append({
+                "article_id": aid, "version_id": version_id, "version": number, "seq": i,
+                "update_key": key, "first_version": first, "kind": update["kind"],
+                "position": update["position"], "marker": update.get("marker"),
+                "text": update["text"], "stated_time": update.get("stated_time"),
+                "start": update["start"], "end": update["end"],
+            })
+        self.db["updates"].insert_all(rows)
+        return [_public_update(r) for r in rows]
+
+    def _next_update_key(self, aid: int) -> int:
+        row = next(self.db.query(
+            "select coalesce(max(update_key), 0) + 1 as k from updates where article_id = ?",
+            [aid]))
+        return row["k"]
+
+    def updates_of(self, version_id: int) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "select * from updates where version_id = ? order by seq", [version_id]))
+
+    # Site templates ---------------------------------------------------------------------
+
+    def load_templates(self) -> dict[str, str]:
+        return {r["site"]: r["template"] for r in self.db["site_templates"].rows}
+
+    def save_templates(self, templates: dict[str, str]) -> None:
+        from archiver.capture import now_iso
+
+        with self.db.atomic():
+            self.db["site_templates"].upsert_all(
+                ({"site": site, "template": data, "updated_at": now_iso()}
+                 for site, data in templates.items()), pk="site")
+
+
+def _paragraph_index(paragraphs: list[str], block: str) -> int:
+    first = block.split("\n\n", 1)[0]
+    return paragraphs.index(first) if first in paragraphs else len(paragraphs)
+
+
+def _as_update(row: dict[str, Any]):
+    from archiver.changes import Update
+
+    return Update(kind=row["kind"], position=row["position"], text=row["text"],
+                  stated_time=row.get("stated_time"), start=row["start"], end=row["end"],
+                  marker=row.get("marker") or "")
+
+
+def _public_update(row: dict[str, Any]) -> dict[str, Any]:
+    keys = ("kind", "position", "text", "stated_time", "first_version")
+    return {k: row[k] for k in keys}

@@ -1,0 +1,41 @@
+"""A book of learned site templates, one per site, kept in the archive between crawls.
+
+Extraction gets better as a crawl goes on: blocks that repeat across a site's pages are
+its template and are stripped from later pages (see `archiver.extract.SiteTemplate`).
+"""
+
+from __future__ import annotations
+
+
+from archiver.extract import SiteTemplate
+from archiver.normalize import site_of
+from archiver.storage import Archive
+
+
+class TemplateBook:
+    def __init__(self, db_path: str):
+        self.db_path = db_path
+        self.sites: dict[str, SiteTemplate] = {}
+        with Archive.open(db_path) as archive:
+            for site, data in archive.load_templates().items():
+                self.sites[site] = SiteTemplate.from_json(data)
+
+    @classmethod
+    def from_crawler(cls, crawler) -> TemplateBook | None:
+        if not crawler.settings.getbool("ARCHIVER_TEMPLATES", True):
+            return None
+        book = cls(crawler.settings.get("ARCHIVER_DB"))
+        from scrapy import signals
+
+        crawler.signals.connect(book.save, signal=signals.spider_closed)
+        return book
+
+    def for_url(self, url: str) -> SiteTemplate:
+        return self.sites.setdefault(site_of(url), SiteTemplate())
+
+    def observe(self, url: str, html: bytes) -> None:
+        self.for_url(url).observe(html, url)
+
+    def save(self) -> None:
+        with Archive.open(self.db_path) as archive:
+            archive.save_templates({site: t.to_json() for site, t in self.sites.items()})

@@ -1,0 +1,1 @@
+"""Item pipelines: normalize a capture, then compare and store it in the archive."""

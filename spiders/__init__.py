@@ -1,0 +1,1 @@
+"""Spiders: they fetch and navigate; every page is parsed by `archiver` library code."""

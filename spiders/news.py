@@ -1,0 +1,178 @@
+"""The `news` spider: fetch stories from URL lists, feeds, sitemaps and section pages.
+
+Spider arguments (comma-separated lists):
+    urls      article pages, always fetched (even if seen in this run's dupefilter)
+    feeds     RSS or Atom feeds; each entry's link is fetched as an article
+    sitemaps  sitemaps, sitemap indexes, news sitemaps, or a robots.txt naming them
+    start     home or section pages; same-site links that look like stories are fetched,
+              section links are followed up to ARCHIVER_START_DEPTH (or `-a depth=N`)
+    revisit   "1" to fetch again every live article already in the archive (of the sites
+              named by the other arguments, or of all sites when none are given): the
+              scheduled re-crawl that finds updates, edits and removals
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.http import Response
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spiders import SitemapSpider
+
+from archiver.capture import capture_page, failed_capture
+from archiver.links import looks_like_article, looks_like_listing
+from archiver.normalize import normalize_url, site_of
+from archiver.storage import Archive
+from archiver.templates import TemplateBook
+
+MAX_FEED_ENTRIES = 2000
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+class NewsSpider(SitemapSpider):
+    name = "news"
+    sitemap_rules = [("", "parse_article")]
+
+    def __init__(self, urls: str = "", feeds: str = "", sitemaps: str = "", start: str = "",
+                 depth: str | None = None, revisit: str = "", **kwargs: Any):
+        super().__init__(**kwargs)
+        self.article_urls = _split(urls)
+        self.feed_urls = _split(feeds)
+        self.sitemap_urls = _split(sitemaps)
+        self.start_urls = _split(start)
+        self.depth = int(depth) if depth is not None else None
+        self.revisit = revisit.lower() in ("1", "true", "yes", "all")
+        self.db_path: str | None = None
+        given = self.article_urls + self.feed_urls + self.sitemap_urls + self.start_urls
+        # Offsite filtering works on host names; start pages are also held to their port below.
+        self.allowed_domains = sorted({urlsplit(u).hostname for u in given if urlsplit(u).hostname})
+        self.templates: TemplateBook | None = None
+        self._links = LinkExtractor(deny_extensions=None, unique=True)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.depth is None:
+            spider.depth = crawler.settings.getint("ARCHIVER_START_DEPTH", 2)
+        spider.templates = TemplateBook.from_crawler(crawler)
+        spider.db_path = crawler.settings.get("ARCHIVER_DB")
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        given = self.article_urls + self.feed_urls + self.sitemap_urls + self.start_urls
+        if not (given or self.revisit):
+            self.logger.error("Nothing to crawl: give -a urls=, feeds=, sitemaps=, start= "
+                              "or revisit=1")
+            return
+        if self.revisit:
+            sites = {site_of(u) for u in given}
+            for url in archived_urls(self.db_path, sites):
+                yield self._article_request(url, source="revisit")
+        for url in self.article_urls:
+            yield self._article_request(url, source="urls", dont_filter=True)
+        for url in self.feed_urls:
+            yield Request(url, callback=self.parse_feed, errback=self.on_listing_error)
+        for url in self.sitemap_urls:
+            yield Request(url, callback=self._parse_sitemap, errback=self.on_listing_error)
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse_listing, errback=self.on_listing_error,
+                          cb_kwargs={"depth_left": self.depth})
+
+    def _article_request(self, url: str, *, source: str, dont_filter: bool = False) -> Request:
+        return Request(url, callback=self.parse_article, errback=self.on_article_error,
+                       dont_filter=dont_filter, meta={"archiver_source": source})
+
+    # Articles ---------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterable[Any]:
+        requested = (response.meta.get("redirect_urls") or [response.url])[0]
+        template = self.templates.for_url(response.url) if self.templates else None
+        capture = capture_page(
+            requested, response.url, response.status, _headers(response), response.body,
+            template=template, source=response.meta.get("archiver_source", "sitemaps"),
+        )
+        if capture.error:
+            self.logger.warning("No story from %s: %s", response.url, capture.error)
+            self.crawler.stats.inc_value("archiver/failed_captures")
+        elif self.templates:
+            self.templates.observe(response.url, response.body)
+        yield capture
+
+    def on_article_error(self, failure) -> Iterable[Any]:
+        request = failure.request
+        reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.logger.warning("Fetch failed for %s: %s", request.url, reason)
+        self.crawler.stats.inc_value("archiver/failed_captures")
+        yield failed_capture(request.url, reason, source=request.meta.get("archiver_source"))
+
+    # Discovery --------------------------------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterable[Request]:
+        if response.status >= 400 or not hasattr(response, "xpath"):
+            self.logger.warning("Feed %s unusable: HTTP %s", response.url, response.status)
+            return
+        try:
+            selector = response.selector
+            selector.remove_namespaces()
+            links = selector.xpath(
+                "//item/link/text() | //entry/link[not(@rel) or @rel='alternate']/@href"
+            ).getall()
+        except Exception as exc:  # hostile or broken XML must not stop the crawl
+            self.logger.warning("Feed %s unreadable: %s", response.url, exc)
+            return
+        self.crawler.stats.inc_value("archiver/feed_entries", len(links))
+        for link in links[:MAX_FEED_ENTRIES]:
+            yield self._article_request(response.urljoin(link.strip()), source="feeds")
+
+    def _parse_sitemap(self, response: Response) -> Iterable[Request]:
+        if response.status >= 400:
+            self.logger.warning("Sitemap %s unusable: HTTP %s", response.url, response.status)
+            return
+        for request in super()._parse_sitemap(response):
+            if request.callback == self.parse_article:
+                yield self._article_request(request.url, source="sitemaps")
+            else:
+                yield request.replace(errback=self.on_listing_error)
+
+    def parse_listing(self, response: Response, depth_left: int = 0) -> Iterable[Request]:
+        if response.status >= 400 or not hasattr(response, "text"):
+            self.logger.warning("Start page %s unusable: HTTP %s", response.url, response.status)
+            return
+        here = site_of(response.url)
+        for link in self._links.extract_links(response):
+            url = normalize_url(link.url)
+            if site_of(url) != here:
+                continue
+            if looks_like_article(url):
+                yield self._article_request(url, source="start")
+            elif depth_left > 0 and looks_like_listing(url):
+                yield Request(url, callback=self.parse_listing, errback=self.on_listing_error,
+                              cb_kwargs={"depth_left": depth_left - 1})
+
+    def on_listing_error(self, failure) -> None:
+        self.logger.warning("Discovery page %s failed: %s", failure.request.url,
+                            failure.getErrorMessage())
+        self.crawler.stats.inc_value("archiver/failed_discovery")
+
+
+def archived_urls(db_path: str | None, sites: set[str]) -> list[str]:
+    """Live articles in the archive, limited to `sites` when some are given."""
+    if not db_path:
+        return []
+    with Archive.open(db_path) as archive:
+        rows = archive.db.query("select url, site from articles where status = 'live'")
+        return [r["url"] for r in rows if not sites or r["site"] in sites]
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {
+        key.decode("latin-1"): values[-1].decode("latin-1")
+        for key, values in response.headers.items()
+        if values
+    }

@@ -1,0 +1,63 @@
+"""Shared fixtures: local sites on 127.0.0.1 and a real `scrapy crawl` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archiver.localsite import LocalSite
+from archiver.storage import Archive
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = ROOT.parent / "shared" / "seed-site"
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0",
+        "-s", "DOWNLOAD_TIMEOUT=3", "-s", "LOG_LEVEL=INFO"]
+
+
+def run_crawl(db: Path, *args: str, feed: Path | None = None) -> subprocess.CompletedProcess:
+    """`scrapy crawl news` exactly as a user types it, from the project root."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"ARCHIVER_DB={db}",
+               *FAST, *args]
+    if feed is not None:
+        command += ["-O", str(feed)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def crawl_stats(result: subprocess.CompletedProcess) -> str:
+    return result.stderr
+
+
+@pytest.fixture
+def crawl():
+    return run_crawl
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "archive.db"
+
+
+@pytest.fixture
+def archive(db_path):
+    with Archive.open(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def fixture_site():
+    base = FIXTURES / "site"
+    with LocalSite([base / "base"]) as site:
+        site.root = base
+        yield site
+
+
+@pytest.fixture
+def fixture_expected() -> dict:
+    return json.loads((FIXTURES / "site" / "expected.json").read_text(encoding="utf-8"))
