@@ -1,0 +1,30 @@
+"""Change detection between versions of one story: pure functions, no I/O.
+
+- `find_updates(paragraphs, published=...)`: the update/correction/note blocks in one version.
+- `compare(old, new)`: a `Comparison` with the main kind ("first" when old is None,
+  "unchanged" when the two are the same story up to whitespace/Unicode form), every `Change`
+  record and the paragraph/sentence `AlignRow`s.
+- `match_updates(old_updates, new_updates)`: which updates in the new version continue which
+  in the old one.
+"""
+
+from archiver.changes.classify import compare
+from archiver.changes.markers import Marker, detect_marker
+from archiver.changes.models import AlignRow, Change, Comparison, Update
+from archiver.changes.sentences import split_sentences
+from archiver.changes.stated_time import parse_stated_time
+from archiver.changes.updates import find_updates, match_updates
+
+__all__ = [
+    "AlignRow",
+    "Change",
+    "Comparison",
+    "Marker",
+    "Update",
+    "compare",
+    "detect_marker",
+    "find_updates",
+    "match_updates",
+    "parse_stated_time",
+    "split_sentences",
+]

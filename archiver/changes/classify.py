@@ -1,0 +1,240 @@
+"""compare(): everything that differs between two versions, and the one label that says most.
+
+Records are computed independently (headlines, byline, dates, body) and the main kind is
+picked afterwards by a fixed priority, so a step that appends an update, fixes a typo and
+rewrites the SEO title is labelled appended_update while still listing all three facts.
+
+Equal stories (whitespace / Unicode form aside) give kind "unchanged" and no records.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from archiver.changes.align import Alignment, align
+from archiver.changes.markers import detect_marker, marker_time
+from archiver.changes.models import Change, Comparison
+from archiver.changes.text import norm
+
+# most informative first
+PRIORITY = (
+    "correction",
+    "editors_note",
+    "appended_update",
+    "prepended_update",
+    "edited",
+    "title_change",
+    "byline_change",
+    "redated",
+)
+_EDIT_RECORDS = {"paragraph_added", "paragraph_removed", "paragraph_moved", "sentence_edit"}
+_MARKER_RECORD = {
+    "update": None,  # decided by position
+    "correction": "correction",
+    "clarification": "correction",
+    "editors_note": "editors_note",
+}
+
+
+def _paragraphs(article) -> tuple[list[str], list[int]]:
+    """Normalised non-empty paragraphs and, for each, its index in the caller's list."""
+    texts, index = [], []
+    for k, p in enumerate(getattr(article, "paragraphs", None) or ()):
+        t = norm(p)
+        if t:
+            texts.append(t)
+            index.append(k)
+    return texts, index
+
+
+def _when(value):
+    if not value:
+        return None
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return norm(text)
+
+
+def _headline_changes(old, new) -> list[Change]:
+    out = []
+    ot, nt = norm(getattr(old, "title", None)), norm(getattr(new, "title", None))
+    if ot != nt:
+        out.append(Change("title_change", ot or None, nt or None, None, {"field": "title"}))
+    oh = getattr(old, "headlines", None) or {}
+    nh = getattr(new, "headlines", None) or {}
+    # a headline present on only one side is usually a template or extraction gap, not an edit
+    for key in sorted(set(oh) & set(nh)):
+        a, b = norm(oh[key]), norm(nh[key])
+        if a and b and a != b:
+            out.append(Change("title_change", a, b, None, {"field": key}))
+    return out
+
+
+def _byline_change(old, new) -> list[Change]:
+    oa = [norm(a) for a in getattr(old, "authors", None) or () if norm(a)]
+    na = [norm(a) for a in getattr(new, "authors", None) or () if norm(a)]
+    okeys, nkeys = {a.casefold() for a in oa}, {a.casefold() for a in na}
+    if okeys == nkeys:
+        return []
+    detail = {
+        "added": [a for a in na if a.casefold() not in okeys],
+        "removed": [a for a in oa if a.casefold() not in nkeys],
+    }
+    return [Change("byline_change", ", ".join(oa) or None, ", ".join(na) or None, None, detail)]
+
+
+def _split_blocks(start: int, end: int, paras: list[str]):
+    """Cut an added run [start, end) at marker paragraphs -> [(start, end, marker|None)]."""
+    blocks = []
+    cur, cur_marker = start, None
+    for k in range(start, end):
+        m = detect_marker(paras[k])
+        if k == start:
+            cur_marker = m
+        elif m is not None:
+            blocks.append((cur, k, cur_marker))
+            cur, cur_marker = k, m
+    blocks.append((cur, end, cur_marker))
+    return blocks
+
+
+def _word_delta(a: str, b: str) -> dict:
+    from difflib import SequenceMatcher
+
+    wa, wb = a.split(), b.split()
+    removed, added = [], []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
+        if tag != "equal":
+            if i2 > i1:
+                removed.append(" ".join(wa[i1:i2]))
+            if j2 > j1:
+                added.append(" ".join(wb[j1:j2]))
+    return {"removed_words": removed, "added_words": added}
+
+
+def _body_changes(al: Alignment, new_paras, new_index, old_index, published):
+    """Records for the body, plus (main block kind, its added text) if an update was added."""
+    changes: list[Change] = []
+    n = len(new_paras)
+    matched = [j for j, s in enumerate(al.new_status) if s != "added"]
+    block_runs: dict[int, tuple[int, str]] = {}  # run start -> (run end, position)
+    if matched and n:
+        first, last = matched[0], matched[-1]
+        if first > 0:
+            block_runs[0] = (first, "prepended")
+        if last < n - 1:
+            block_runs[last + 1] = (n, "appended")
+    # runs of added paragraphs in the middle that open with a marker are inline notes
+    j = 0
+    while j < n:
+        if al.new_status[j] == "added" and j not in block_runs and (j == 0 or al.new_status[j - 1] != "added"):
+            k = j
+            while k < n and al.new_status[k] == "added":
+                k += 1
+            if matched and detect_marker(new_paras[j]) is not None and j not in block_runs:
+                block_runs[j] = (k, "inline")
+            j = k
+        else:
+            j += 1
+
+    main_block = None  # (kind, text)
+    covered: set[int] = set()
+    for start, (end, position) in sorted(block_runs.items()):
+        covered.update(range(start, end))
+        run_kinds = []
+        for b_start, b_end, marker in _split_blocks(start, end, new_paras):
+            marker_kind = marker.kind if marker else None
+            kind = _MARKER_RECORD.get(marker_kind) if marker_kind else None
+            if kind is None:
+                if position == "inline":
+                    for k in range(b_start, b_end):
+                        changes.append(Change("paragraph_added", None, new_paras[k], new_index[k], {}))
+                    continue
+                kind = "appended_update" if position == "appended" else "prepended_update"
+            text = "\n\n".join(new_paras[b_start:b_end])
+            detail = {
+                "position": position,
+                "end": new_index[b_end - 1] + 1,
+                "marker": marker.marker if marker else None,
+                "update_kind": marker_kind,
+                "stated_time": marker_time(marker, published) if marker else None,
+            }
+            changes.append(Change(kind, None, text, new_index[b_start], detail))
+            run_kinds.append(kind)
+        if run_kinds:
+            best = min(run_kinds, key=PRIORITY.index)
+            text = "\n\n".join(new_paras[start:end])
+            if main_block is None or PRIORITY.index(best) < PRIORITY.index(main_block[0]):
+                main_block = (best, text)
+
+    for row in al.rows:
+        if row.level == "sentence":
+            detail = {"op": row.op, "old_paragraph": old_index[row.old_index]}
+            if row.old_text and row.new_text:
+                detail.update(_word_delta(row.old_text, row.new_text))
+            changes.append(Change("sentence_edit", row.old_text, row.new_text, new_index[row.new_index], detail))
+        elif row.op == "added" and row.new_index not in covered:
+            changes.append(Change("paragraph_added", None, row.new_text, new_index[row.new_index], {}))
+        elif row.op == "removed":
+            oi = old_index[row.old_index]
+            changes.append(Change("paragraph_removed", row.old_text, None, oi, {"old_index": oi}))
+        elif row.op == "moved":
+            oi = old_index[row.old_index]
+            changes.append(Change("paragraph_moved", row.old_text, row.new_text, new_index[row.new_index], {"old_index": oi}))
+    return changes, main_block
+
+
+def _remap_rows(rows, old_index, new_index):
+    for r in rows:
+        if r.old_index is not None:
+            r.old_index = old_index[r.old_index]
+        if r.new_index is not None:
+            r.new_index = new_index[r.new_index]
+    return rows
+
+
+def compare(old, new) -> Comparison:
+    """Compare two Article-like versions (`old` may be None for the first capture)."""
+    if old is None:
+        return Comparison(kind="first")
+    old_paras, old_index = _paragraphs(old)
+    new_paras, new_index = _paragraphs(new)
+    published = getattr(new, "published", None) or getattr(old, "published", None)
+
+    changes: list[Change] = []
+    headline = _headline_changes(old, new)
+    changes.extend(headline)
+    changes.extend(_byline_change(old, new))
+
+    al = align(old_paras, new_paras)
+    body, main_block = _body_changes(al, new_paras, new_index, old_index, published)
+    changes.extend(body)
+
+    story_changed = bool(headline) or bool(al.rows)
+    om, nm = _when(getattr(old, "modified", None)), _when(getattr(new, "modified", None))
+    old_mod, new_mod = getattr(old, "modified", None), getattr(new, "modified", None)
+    if om != nm and not story_changed:
+        changes.append(Change("redated", old_mod, new_mod, None, {}))
+    elif story_changed and om is not None and om == nm:
+        changes.append(Change("silent_edit", old_mod, new_mod, None, {}))
+
+    kinds = {c.kind for c in changes}
+    if main_block is not None:
+        kind, added_text = main_block
+    else:
+        added_text = None
+        if kinds & ({"correction", "editors_note"} | _EDIT_RECORDS):
+            kind = "correction" if "correction" in kinds else "editors_note" if "editors_note" in kinds else "edited"
+        elif "title_change" in kinds:
+            kind = "title_change"
+        elif "byline_change" in kinds:
+            kind = "byline_change"
+        elif "redated" in kinds:
+            kind = "redated"
+        elif al.rows:
+            kind = "edited"
+        else:
+            kind = "unchanged"
+    return Comparison(kind=kind, changes=changes, alignment=_remap_rows(al.rows, old_index, new_index), added_text=added_text)

@@ -1,0 +1,118 @@
+"""Find the update/correction/note blocks inside one version, and match them across versions.
+
+Block extent follows how newsrooms write them: a note at the top covers its own paragraph
+(longer only when it visibly continues: a bare "Update:" line or a paragraph ending in ":"),
+an update at the bottom runs to the end of the story or the next marker, and a marker in the
+middle of the story covers just its paragraph.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from archiver.changes.markers import Marker, detect_marker, marker_time
+from archiver.changes.models import Update
+from archiver.changes.text import norm
+
+
+def _continues(paragraph: str, marker: Marker | None) -> bool:
+    """Does this paragraph visibly run on into the next one?"""
+    if marker is not None and marker.only:
+        return True
+    return norm(paragraph).endswith(":")
+
+
+def _make(paragraphs, marker: Marker, position: str, start: int, end: int, published) -> Update:
+    return Update(
+        kind=marker.kind,
+        position=position,
+        text="\n\n".join(paragraphs[start:end]),
+        stated_time=marker_time(marker, published),
+        start=start,
+        end=end,
+        marker=marker.marker,
+    )
+
+
+def find_updates(paragraphs: list[str], *, published: str | None = None) -> list:
+    """Every marked update, correction, clarification or editor's note in `paragraphs`."""
+    n = len(paragraphs)
+    found: dict[int, Marker] = {}
+    for i, p in enumerate(paragraphs):
+        m = detect_marker(p)
+        if m is not None:
+            found[i] = m
+    if not found:
+        return []
+    updates: list[Update] = []
+
+    # Notes at the top: consecutive marker paragraphs from index 0.
+    i = 0
+    while i < n and i in found:
+        end = i + 1
+        while end < n and end not in found and _continues(paragraphs[end - 1], found.get(end - 1)):
+            end += 1
+        updates.append(_make(paragraphs, found[i], "prepended", i, end, published))
+        i = end
+    top_end = i
+
+    rest = sorted(k for k in found if k >= top_end)
+    if not rest:
+        return updates
+    # Walk back from the end: the tail of blocks that run to the story's end are appended.
+    appended_from = n
+    tail: list[Update] = []
+    for k in reversed(rest):
+        block_len = appended_from - k
+        m = found[k]
+        before = k - top_end
+        fits = block_len <= max(3, before) if m.kind == "update" else block_len <= 2
+        if not fits or before == 0:
+            break
+        tail.append(_make(paragraphs, m, "appended", k, appended_from, published))
+        appended_from = k
+    tail.reverse()
+    for k in rest:
+        if k >= appended_from:
+            break
+        end = k + 1
+        while end < appended_from and end not in found and _continues(paragraphs[end - 1], found.get(end - 1)):
+            end += 1
+        updates.append(_make(paragraphs, found[k], "inline", k, end, published))
+    updates.extend(tail)
+    return updates
+
+
+def _similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if a.startswith(b) or b.startswith(a):
+        return 0.95  # extended (or trimmed) in place
+    return SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
+
+
+def match_updates(old: list, new: list) -> dict[int, int]:
+    """new index -> old index for updates that are the same note, extended or reworded.
+
+    Same kind is required; then text similarity (word-level) of at least 0.5,
+    or 0.3 when the marker line is identical. Pairs are assigned best-first, one to one.
+    """
+    scored = []
+    for j, nu in enumerate(new):
+        for i, ou in enumerate(old):
+            if nu.kind != ou.kind:
+                continue
+            s = _similarity(norm(ou.text), norm(nu.text))
+            same_marker = norm(ou.marker).lower() == norm(nu.marker).lower()
+            if s >= 0.5 or (same_marker and s >= 0.3):
+                bonus = (0.01 if same_marker else 0) + (0.01 if ou.position == nu.position else 0)
+                scored.append((s + bonus, -abs(i - j), j, i))
+    scored.sort(reverse=True)
+    result: dict[int, int] = {}
+    used: set[int] = set()
+    for _, _, j, i in scored:
+        if j in result or i in used:
+            continue
+        result[j] = i
+        used.add(i)
+    return dict(sorted(result.items()))
