@@ -1,16 +1,59 @@
-"""Placeholder extractor: every <p> in the page (to be replaced by the real one)."""
+"""Article extraction: one HTML page in, one clean `Article` out, never an exception.
+
+`extract(html, url, template=None)` decodes and parses the page (`dom`), reads metadata
+(`metadata`), finds and cleans the story body (`blocks`, `body`) and, given a `SiteTemplate`
+that has watched other pages of the same site (`template`), also drops blocks the site
+repeats on every page.
+"""
 
 from __future__ import annotations
 
-import lxml.html
+import logging
 
 from archiver.article import Article
+from archiver.extract.body import extract_body
+from archiver.extract.dom import parse
+from archiver.extract.metadata import extract_metadata
+from archiver.extract.template import SiteTemplate
+
+__all__ = ["SiteTemplate", "extract"]
+
+log = logging.getLogger(__name__)
 
 
-def extract(html: str | bytes, url: str | None = None, *, template=None) -> Article:
-    if not html or not str(html).strip():
+def extract(html: str | bytes, url: str | None = None, *,
+            template: SiteTemplate | None = None) -> Article:
+    """Extract the story from one page; returns an empty Article if nothing usable is found."""
+    try:
+        return _extract(html, url, template)
+    except Exception:  # noqa: BLE001 - the contract is to never raise on any input
+        log.debug("extraction failed for %s", url, exc_info=True)
         return Article()
-    tree = lxml.html.fromstring(html)
-    title = tree.findtext(".//h1") or tree.findtext(".//title")
-    paragraphs = [p.text_content().strip() for p in tree.iter("p") if p.text_content().strip()]
-    return Article(title=title.strip() if title else None, paragraphs=paragraphs)
+
+
+def _extract(html, url, template) -> Article:
+    root = parse(html)
+    if root is None:
+        return Article()
+    if not isinstance(url, str):
+        url = None
+    try:
+        meta = extract_metadata(root, url)
+    except Exception:  # noqa: BLE001 - a metadata oddity must not cost the body
+        log.debug("metadata failed for %s", url, exc_info=True)
+        meta = {"title": None, "authors": [], "published": None, "modified": None,
+                "language": None, "canonical_url": url, "headlines": {}}
+    body = root.find("body")
+    if body is None:
+        body = root
+    paragraphs = extract_body(body, meta["title"], meta["authors"], template)
+    return Article(
+        title=meta["title"],
+        paragraphs=paragraphs,
+        authors=meta["authors"],
+        published=meta["published"],
+        modified=meta["modified"],
+        language=meta["language"],
+        canonical_url=meta["canonical_url"],
+        headlines=meta["headlines"],
+    )

@@ -1,0 +1,179 @@
+"""Turn a tree into text blocks (paragraphs) in reading order, skipping page furniture.
+
+One streaming pass (lxml iterwalk, no recursion, so 10,000-deep nesting is fine) yields:
+- blocks: the text between block-level boundaries, whitespace collapsed, with how much of it
+  is link text; inline elements (a, em, span...) never split a block, <br><br> does;
+- frames: one per block-level element, with the range of blocks it contains, so that any
+  container's text and link density are O(1) sums later.
+Furniture-looking class names are only *marked* here (Frame.neg), not removed: a WordPress
+<article class="post tag-apple"> wraps the story, so whether "tag" means furniture depends on
+where the story container turns out to be.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from archiver.extract.boilerplate import INLINE_TAGS, SKIP_TAGS, classify_attrs, hidden
+from archiver.extract.text import collapse
+
+_BR = "\u2029"
+_BR_SPLIT = re.compile(_BR + r"\s*" + _BR + r"[\s" + _BR + r"]*")
+_PROTECTED_TAGS = frozenset({"html", "body", "main"})
+
+
+class Frame:
+    """A block-level element: its blocks are blocks[start:end]."""
+
+    __slots__ = ("el", "tag", "parent", "start", "end", "score", "children", "pos", "neg",
+                 "negf", "depth")
+
+    def __init__(self, el, tag, parent, start):
+        self.el = el
+        self.tag = tag
+        self.parent = parent
+        self.start = start
+        self.end = start
+        self.score = 0.0
+        self.children = []
+        self.pos = False
+        self.neg = False
+        # Nearest furniture-looking frame at or above this one (None: clean path to the top).
+        self.negf = parent.negf if parent is not None else None
+        self.depth = parent.depth + 1 if parent is not None else 0
+
+
+class Block:
+    __slots__ = ("text", "links", "frame", "tag", "heading", "negf")
+
+    def __init__(self, text, links, frame):
+        self.text = text
+        self.links = links
+        self.frame = frame
+        self.negf = frame.negf
+        self.tag = frame.tag
+        self.heading = frame.tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def walk(body, *, strip_boilerplate: bool = True):
+    """Return (blocks, root_frame)."""
+    blocks: list[Block] = []
+    root = Frame(body, body.tag if isinstance(body.tag, str) else "", None, 0)
+    cur = root
+    buf: list[str] = []
+    link_chars = 0
+    in_link = 0
+    kinds: list[int] = []  # 0 inline, 1 block, 2 skipped, 3 ignored (comment...)
+
+    def flush():
+        nonlocal link_chars
+        if not buf:
+            return
+        raw = "".join(buf)
+        buf.clear()
+        lc = link_chars
+        link_chars = 0
+        if raw.isspace():
+            return
+        if _BR in raw:
+            parts = _BR_SPLIT.split(raw)
+        else:
+            parts = (raw,)
+        rawlen = len(raw) or 1
+        for part in parts:
+            text = collapse(part)
+            if text:
+                share = lc * len(part) / rawlen
+                blocks.append(Block(text, min(len(text), share), cur))
+
+    walker = etree.iterwalk(body, events=("start", "end"))
+    next(walker)  # the body itself: its frame is `root`
+    kinds.append(1)
+    if body.text:
+        buf.append(body.text)
+    for event, el in walker:
+        tag = el.tag
+        if event == "start":
+            if not isinstance(tag, str):
+                kinds.append(3)
+                continue
+            if tag in SKIP_TAGS and not (tag == "header" and _big_header(el)):
+                walker.skip_subtree()
+                kinds.append(2)
+                continue
+            if tag == "figure" and el.find(".//blockquote") is None:
+                walker.skip_subtree()
+                kinds.append(2)
+                continue
+            if el.attrib:
+                if hidden(el):
+                    walker.skip_subtree()
+                    kinds.append(2)
+                    continue
+                cls = el.get("class")
+                ident = el.get("id")
+                pos = neg = False
+                if (cls or ident) and strip_boilerplate:
+                    neg, pos = classify_attrs(f"{cls or ''} {ident or ''}")
+                    if neg and (tag in _PROTECTED_TAGS or el.get("itemprop") == "articleBody"):
+                        neg = False
+                    if neg and tag in INLINE_TAGS:
+                        walker.skip_subtree()
+                        kinds.append(2)
+                        continue
+            else:
+                pos = neg = False
+            if tag in INLINE_TAGS:
+                kinds.append(0)
+                if tag == "br":
+                    buf.append(_BR)
+                elif tag == "a":
+                    in_link += 1
+                t = el.text
+                if t:
+                    buf.append(t)
+                    if in_link:
+                        link_chars += len(t)
+            else:
+                flush()
+                kinds.append(1)
+                fr = Frame(el, tag, cur, len(blocks))
+                fr.pos = pos
+                if neg:
+                    fr.neg = True
+                    fr.negf = fr
+                cur.children.append(fr)
+                cur = fr
+                t = el.text
+                if t:
+                    buf.append(t)
+        else:
+            kind = kinds.pop()
+            if kind == 0:
+                if tag == "a":
+                    in_link -= 1
+            elif kind == 1:
+                flush()
+                cur.end = len(blocks)
+                if cur.parent is not None:
+                    cur = cur.parent
+            t = el.tail
+            if t:
+                buf.append(t)
+                if in_link:
+                    link_chars += len(t)
+    flush()
+    root.end = len(blocks)
+    return blocks, root
+
+
+def _big_header(el) -> bool:
+    """A <header> that wraps real paragraphs (some sites misuse it for the whole story)."""
+    n = 0
+    for p in el.iter("p"):
+        n += 1
+        if n >= 4:
+            return True
+    return False

@@ -1,0 +1,182 @@
+"""Find the story among the page's text blocks and clean it to the story's paragraphs.
+
+1. Score containers: each paragraph-like block credits its container (full weight) and the
+   container's parent (half), weighted by length, punctuation and (1 - link density).
+   The container with the best score times (1 - its link density) wins; siblings that also
+   score well or are plain prose paragraphs join it (stories split by ad slots).
+2. Keep that container's blocks in order, dropping what is not story even inside it:
+   link lists, the headline and kicker repeats, bylines, pull quotes that repeat body text,
+   short repeated lines (share bars), ad labels, and blocks a site template knows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archiver.extract.blocks import Block, Frame, walk
+from archiver.extract.text import collapse, core, fingerprint
+
+_PARA_TAGS = frozenset({"p", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "li",
+                        "td", "th", "dd", "dt", "summary", "address", "caption"})
+_PUNCT = re.compile(r"[,，、;；]")
+_SENTENCE_END = re.compile(r"[.!?。！？…:\"”»)]\s*$")
+_AD_LABELS = frozenset({"advertisement", "advertisements", "advertising", "ad", "sponsored",
+                        "anzeige", "werbung", "publicité", "publicidad", "pubblicità",
+                        "reklame", "reklama", "continue reading", "continue reading below",
+                        "story continues below advertisement", "scroll to continue",
+                        "scroll to continue with content", "skip advertisement",
+                        "read more", "share", "share this", "share this article",
+                        "share this story", "tweet", "email", "print", "comments"})
+_BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|från|przez|written by|posted by|"
+                     r"text:|texte\s*:|autor(?:in)?:)\s+\S", re.I)
+MIN_LEN = 25
+
+
+def score_frames(blocks: list[Block], skip: set[int]) -> None:
+    for i, b in enumerate(blocks):
+        n = len(b.text)
+        if n < MIN_LEN or i in skip or b.heading:
+            continue
+        ld = b.links / n
+        if ld > 0.5:
+            continue
+        w = (1.0 + len(_PUNCT.findall(b.text)) + min(n / 100.0, 3.0)) * (1.0 - ld)
+        if b.negf is not None:
+            w *= 0.25
+        f = b.frame
+        cont = f.parent if f.tag in _PARA_TAGS else f
+        if cont is None:
+            continue
+        cont.score += w
+        if cont.parent is not None:
+            cont.parent.score += w / 2
+
+
+def _link_density(fr: Frame, clen: list[float], llen: list[float]) -> float:
+    total = clen[fr.end] - clen[fr.start]
+    if total <= 0:
+        return 1.0
+    return (llen[fr.end] - llen[fr.start]) / total
+
+
+def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tuple[int, int, int]]:
+    """Block index ranges that make up the story, in document order."""
+    if not blocks:
+        return []
+    score_frames(blocks, skip)
+    clen = [0.0]
+    llen = [0.0]
+    for b in blocks:
+        clen.append(clen[-1] + len(b.text))
+        llen.append(llen[-1] + b.links)
+
+    best, best_score = None, 0.0
+    stack = [root]
+    while stack:
+        fr = stack.pop()
+        if fr.score > 0:
+            s = fr.score * (1.0 - _link_density(fr, clen, llen))
+            if fr.pos:
+                s *= 1.1
+            if s > best_score:
+                best, best_score = fr, s
+        stack.extend(fr.children)
+    if best is None:
+        # No prose anywhere: fall back to the longest block.
+        i = max(range(len(blocks)), key=lambda k: len(blocks[k].text))
+        return [(i, i + 1, blocks[i].frame.depth)]
+
+    parent = best.parent
+    if parent is None:
+        return [(best.start, best.end, best.depth)]
+    threshold = max(10.0, best_score * 0.2)
+    ranges = []
+    for sib in parent.children:
+        if sib is best:
+            ranges.append((sib.start, sib.end, sib.depth))
+            continue
+        if sib.end <= sib.start:
+            continue
+        ld = _link_density(sib, clen, llen)
+        if sib.score * (1.0 - ld) >= threshold:
+            ranges.append((sib.start, sib.end, sib.depth))
+        elif sib.tag == "p" and sib.end - sib.start == 1:
+            n = clen[sib.end] - clen[sib.start]
+            text = blocks[sib.start].text
+            if (n > 80 and ld < 0.25) or (0 < n <= 80 and ld == 0 and _SENTENCE_END.search(text)):
+                ranges.append((sib.start, sib.end, sib.depth))
+    return ranges
+
+
+def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
+          template=None) -> list[str]:
+    picked: list[Block] = []
+    for a, b, depth in ranges:
+        for blk in blocks[a:b]:
+            nf = blk.negf
+            # Furniture nested inside the chosen container is dropped; furniture-looking
+            # ancestors of the container (WordPress "tag-x" classes on <article>) are not.
+            if nf is None or nf.depth <= depth:
+                picked.append(blk)
+    title_core = core(title) if title else ""
+    author_cores = [core(a) for a in authors if a]
+    counts: dict[str, int] = {}
+    for b in picked:
+        k = core(b.text)
+        counts[k] = counts.get(k, 0) + 1
+
+    out: list[Block] = []
+    seen: set[str] = set()
+    for b in picked:
+        text = b.text
+        n = len(text)
+        k = core(text)
+        if not k:
+            continue
+        if b.tag == "h1":
+            continue
+        if title_core and k == title_core:
+            continue
+        if k in _AD_LABELS:
+            continue
+        if b.links / n > (0.6 if n > 150 else 0.5):
+            continue
+        if n < 80 and counts.get(k, 0) > 1:
+            continue
+        if k in seen:
+            continue
+        if n < 120 and _BYLINE.match(text) and not _SENTENCE_END.search(text):
+            continue
+        if n < 80 and author_cores and any(a and a in k for a in author_cores) and \
+                not _SENTENCE_END.search(text):
+            continue
+        seen.add(k)
+        out.append(b)
+
+    if template is not None and out:
+        out = template.filter_blocks(out)
+
+    # Pull quotes: a short block whose words all appear inside a longer kept block.
+    if len(out) > 1:
+        cores = [core(b.text) for b in out]
+        keep = []
+        for i, b in enumerate(out):
+            c = cores[i]
+            if len(b.text) < 300 and not b.heading and any(
+                    j != i and len(cores[j]) > len(c) + 20 and c in cores[j]
+                    for j in range(len(out))):
+                continue
+            keep.append(b)
+        out = keep
+
+    # Trailing headings introduce something that is not there (or not story).
+    while out and out[-1].heading:
+        out.pop()
+    return [b.text for b in out]
+
+
+def extract_body(body, title, authors, template=None) -> list[str]:
+    blocks, root = walk(body)
+    skip = template.known_indices(blocks) if template is not None else set()
+    ranges = choose_ranges(blocks, root, skip)
+    return clean(blocks, ranges, title, authors, template)

@@ -1,0 +1,31 @@
+"""Small text helpers shared by the extractor modules (whitespace, fingerprints).
+
+Kept apart so that body scoring, metadata and site templates normalize text the same way:
+a template fingerprint must match the block the body extractor produced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+_WS = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+_NONWORD = re.compile(r"[\W_]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def collapse(s: str) -> str:
+    """Collapse every whitespace run (NBSP and line breaks included) to one space."""
+    return _WS.sub(" ", s.translate(_INVISIBLE)).strip()
+
+
+def core(s: str) -> str:
+    """Case-folded words only: what a repeated or quoted passage has in common with its source."""
+    return _NONWORD.sub(" ", s.casefold()).strip()
+
+
+def fingerprint(s: str) -> str:
+    """Stable short hash of a block's words with digits blanked (share counts, dates vary)."""
+    norm = _DIGITS.sub("0", core(s))
+    return hashlib.blake2b(norm.encode("utf-8", "replace"), digest_size=8).hexdigest()

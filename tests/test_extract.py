@@ -1,0 +1,57 @@
+"""Acceptance tests for the article extractor on the seed story and on our own fixture pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archiver.article import Article
+from archiver.extract import extract
+
+HERE = Path(__file__).resolve().parent
+SEED = HERE.parent.parent / "shared" / "seed-site"
+FIXTURES = HERE / "fixtures" / "pages"
+SEED_URL = "https://technews.example/2013/4/24/huawei-backs-out-of-us-network-equipment-market"
+SEED_NOISE = ["Skip to main content", "Share this story", "Huawei (STOCK)", "Most Popular",
+              "Sign up for the newsletter"]
+
+needs_seed = pytest.mark.skipif(not SEED.is_dir(), reason="shared seed site not present")
+
+
+@needs_seed
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_seed_title_and_paragraphs_exact(version):
+    expected = json.loads((SEED / version / "expected.json").read_text(encoding="utf-8"))
+    art = extract((SEED / version / "article.html").read_bytes(), SEED_URL)
+    assert art.title == expected["title"]
+    assert art.paragraphs == expected["paragraphs"]
+
+
+@needs_seed
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_seed_fields(version):
+    art = extract((SEED / version / "article.html").read_text(encoding="utf-8"), SEED_URL)
+    assert art.authors == ["Newsroom Staff"]
+    assert art.published == "2013-04-24T14:31:00-04:00"
+    assert art.language == "en"
+    assert art.canonical_url == SEED_URL
+    assert art.headlines["og_title"] == art.title
+    assert art.headlines["title_tag"].endswith(" - Example Tech News")
+    for phrase in SEED_NOISE:
+        assert phrase not in art.text
+
+
+@needs_seed
+def test_seed_v2_modified_and_update_paragraph():
+    art = extract((SEED / "v2" / "article.html").read_bytes(), SEED_URL)
+    assert art.modified == "2013-04-24T19:02:11-04:00"
+    assert art.paragraphs[3].startswith("Update: According to Huawei")
+
+
+def test_empty_inputs_give_empty_article():
+    for html in ("", b"", "   ", b"\x00\x01\x02", "<html></html>"):
+        art = extract(html)
+        assert isinstance(art, Article)
+        assert art.paragraphs == []
