@@ -18,6 +18,13 @@ _NOT_STORIES = re.compile(
     r"advertise|careers|jobs|shop|cart|account|wp-admin|wp-login|cdn-cgi|static|assets)(/|$|\.)",
     re.IGNORECASE,
 )
+# Tag, author and utility pages multiply without end; sections and categories are followed.
+_NOT_SECTIONS = re.compile(
+    r"/(tag|tags|author|authors|people|about|contact|privacy|terms|legal|login|signin|signup|"
+    r"register|subscribe|newsletter|account|advertise|careers|jobs|shop|cart|search|feed|rss|"
+    r"page|wp-admin|wp-login|cdn-cgi|static|assets)(/|$|\.)",
+    re.IGNORECASE,
+)
 _NOT_PAGES = re.compile(
     r"\.(jpe?g|png|gif|webp|svg|ico|css|js|json|xml|pdf|zip|gz|mp3|mp4|mov|avi|woff2?|ttf)$",
     re.IGNORECASE,
@@ -38,7 +45,6 @@ def looks_like_listing(url: str) -> bool:
     path = urlsplit(url).path
     if _NOT_PAGES.search(path) or looks_like_article(url):
         return False
-    if re.search(r"/(about|contact|privacy|terms|legal|login|signin|signup|register|account|"
-                 r"advertise|careers|jobs|shop|cart|search)(/|$|\.)", path, re.IGNORECASE):
+    if _NOT_SECTIONS.search(path):
         return False
     return path.count("/") <= 3

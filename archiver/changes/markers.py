@@ -72,7 +72,7 @@ _MARKER = re.compile(
          (?P<label>{_ANY_LABEL})\b
          (?P<qual>(?:[^:\n—–]|(?<=\d):(?=\d\d)){{0,80}}?)
          (?P<close>[\s*_]*)
-         (?P<sep>:|\s[—–-]\s|—|–|$)
+         (?P<sep>(?<!\d):|:(?!\d\d)|\s[—–-]\s|—|–|$)
          (?P<after>[\s*_\])]*)""",
     re.IGNORECASE | re.VERBOSE,
 )

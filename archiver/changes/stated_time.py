@@ -62,7 +62,7 @@ _DATE_RES = [
 ]
 _AMPM = r"(?P<ap>[ap])\.?\s?m\b\.?"
 _TIME_RES = [
-    re.compile(rf"\b(?P<h>\d{{1,2}})(?::|h\s?)(?P<mi>\d{{2}})\b(?:\s*{_AMPM})?", re.I),
+    re.compile(rf"\b(?P<h>\d{{1,2}})(?::|h\s?)(?P<mi>\d{{2}})(?!\d)(?:\s*{_AMPM})?", re.I),
     re.compile(rf"\b(?P<h>\d{{1,2}})\.(?P<mi>\d{{2}})\s*(?:{_AMPM}|uhr\b|h\b)", re.I),
     re.compile(rf"\b(?P<h>\d{{1,2}})\s*{_AMPM}", re.I),
     re.compile(r"\b(?P<h>\d{1,2})\s*(?:uhr|h)\b", re.I),

@@ -119,7 +119,7 @@ def walk(body, *, strip_boilerplate: bool = True):
                     neg, pos = classify_attrs(f"{cls or ''} {ident or ''}")
                     if neg and (tag in _PROTECTED_TAGS or el.get("itemprop") == "articleBody"):
                         neg = False
-                    if neg and tag in INLINE_TAGS:
+                    if neg and tag in INLINE_TAGS and not _wraps_blocks(el):
                         walker.skip_subtree()
                         kinds.append(2)
                         continue
@@ -175,5 +175,13 @@ def _big_header(el) -> bool:
     for p in el.iter("p"):
         n += 1
         if n >= 4:
+            return True
+    return False
+
+
+def _wraps_blocks(el) -> bool:
+    """An inline element used as a wrapper around paragraphs (seen in CMS output)."""
+    for d in el.iter():
+        if d is not el and isinstance(d.tag, str) and d.tag not in INLINE_TAGS:
             return True
     return False

@@ -30,19 +30,52 @@ _AD_LABELS = frozenset({"advertisement", "advertisements", "advertising", "ad", 
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|från|przez|written by|posted by|"
                      r"text:|texte\s*:|autor(?:in)?:)\s+\S", re.I)
 MIN_LEN = 25
+NEG_FACTOR = 0.25
 
 
-def score_frames(blocks: list[Block], skip: set[int]) -> None:
+def block_weights(blocks: list[Block], skip: set[int]) -> list[float]:
+    """Prose weight of each block: long, punctuated, few links. 0 for non-prose."""
+    out = []
     for i, b in enumerate(blocks):
         n = len(b.text)
         if n < MIN_LEN or i in skip or b.heading:
+            out.append(0.0)
             continue
         ld = b.links / n
         if ld > 0.5:
+            out.append(0.0)
             continue
-        w = (1.0 + len(_PUNCT.findall(b.text)) + min(n / 100.0, 3.0)) * (1.0 - ld)
+        out.append((1.0 + len(_PUNCT.findall(b.text)) + min(n / 100.0, 3.0)) * (1.0 - ld))
+    return out
+
+
+def unmark_big_furniture(root: Frame, blocks: list[Block], weights: list[float]) -> None:
+    """A furniture-looking frame holding most of the page's prose is a wrapper, not furniture
+    (body classes like "has-sidebar", WordPress "tag-x" on the article): unmark it."""
+    cw = [0.0]
+    for w in weights:
+        cw.append(cw[-1] + w)
+    total = cw[-1]
+    if total <= 0:
+        return
+    stack = [root]
+    while stack:
+        fr = stack.pop()
+        if fr.neg and (cw[fr.end] - cw[fr.start]) > 0.5 * total:
+            fr.neg = False
+        parent = fr.parent
+        fr.negf = fr if fr.neg else (parent.negf if parent is not None else None)
+        stack.extend(fr.children)
+    for b in blocks:
+        b.negf = b.frame.negf
+
+
+def score_frames(blocks: list[Block], weights: list[float]) -> None:
+    for b, w in zip(blocks, weights):
+        if w <= 0:
+            continue
         if b.negf is not None:
-            w *= 0.25
+            w *= NEG_FACTOR
         f = b.frame
         cont = f.parent if f.tag in _PARA_TAGS else f
         if cont is None:
@@ -63,7 +96,9 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tupl
     """Block index ranges that make up the story, in document order."""
     if not blocks:
         return []
-    score_frames(blocks, skip)
+    weights = block_weights(blocks, skip)
+    unmark_big_furniture(root, blocks, weights)
+    score_frames(blocks, weights)
     clen = [0.0]
     llen = [0.0]
     for b in blocks:
@@ -86,6 +121,18 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tupl
         i = max(range(len(blocks)), key=lambda k: len(blocks[k].text))
         return [(i, i + 1, blocks[i].frame.depth)]
 
+    # Wrappers that add nothing (one child, no text of their own) are the same container:
+    # climb them so that siblings split by ads or "companion columns" can be merged.
+    while best.parent is not None and best.parent.start == best.start and \
+            best.parent.end == best.end:
+        best = best.parent
+    # The publisher's own articleBody marking wins when it encloses the best container.
+    anc, steps = best, 0
+    while anc is not None and steps < 8:
+        if anc.el.get("itemprop") == "articleBody":
+            best = anc
+            break
+        anc, steps = anc.parent, steps + 1
     parent = best.parent
     if parent is None:
         return [(best.start, best.end, best.depth)]

@@ -1,0 +1,50 @@
+"""Failure rules for one HTTP answer: a reason for every way a page can fail to be a story."""
+
+import pytest
+
+from archiver.capture import capture_page, failed_capture
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+PAGE = (b"<html><head><title>Headline here - Site</title></head><body><article><h1>Headline here"
+        b"</h1><p>" + b"A story paragraph with enough words to count as text. " * 6 + b"</p><p>"
+        + b"Another paragraph of the story that continues the report. " * 5 + b"</p></article>"
+        b"</body></html>")
+
+
+def test_story_page_gives_article_and_hash():
+    c = capture_page("http://a/x", "http://a/x", 200, {**HTML, "ETag": '"v1"'}, PAGE)
+    assert c.error is None and c.article and c.article.paragraphs
+    assert c.etag == '"v1"' and len(c.body_sha256) == 64
+
+
+@pytest.mark.parametrize(("status", "headers", "body", "reason"), [
+    (404, HTML, b"<h1>gone</h1>", "HTTP 404"),
+    (500, HTML, b"oops", "HTTP 500"),
+    (200, HTML, b"   ", "empty body"),
+    (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4 ...", "not HTML: application/pdf"),
+    (200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n\x00\x00", "not HTML: image/png"),
+    (200, {}, b"\x00\x01\x02binary", "not HTML: no content type and no markup"),
+    (200, HTML, b"<html>\x00\x00\x00<p>x</p>", "not HTML: binary content"),
+    (200, HTML, b"<html><body><nav>menu</nav></body></html>", "no story text found"),
+])
+def test_failures_have_reasons(status, headers, body, reason):
+    c = capture_page("http://a/x", "http://a/x", status, headers, body)
+    assert c.article is None
+    assert c.error == reason
+    assert c.status == status
+
+
+def test_redirect_to_home_page_is_a_failure_not_a_story():
+    c = capture_page("http://a/2026/story/", "http://a/", 200, HTML, PAGE)
+    assert c.error == "redirected to the home page" and c.article is None
+
+
+def test_wrong_charset_does_not_crash():
+    body = PAGE.replace(b"A story", "Ein Bericht über Änderungen".encode("cp1252"))
+    c = capture_page("http://a/x", "http://a/x", 200, {"Content-Type": "text/html; charset=utf-8"}, body)
+    assert c.article is not None and c.error is None
+
+
+def test_network_failure_capture():
+    c = failed_capture("http://a/x", "TimeoutError: took too long", source="urls")
+    assert c.status is None and c.error.startswith("TimeoutError") and c.body is None

@@ -1,0 +1,72 @@
+"""The `archiver` CLI over an archive built from captures (no crawl needed)."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from archiver.article import Article
+from archiver.cli import main
+from archiver.items import Capture
+from archiver.normalize import story_hash
+from archiver.storage import Archive
+
+URL = "https://news.example/2026/01/a-story-about-chips/"
+P1 = ["Chip prices rose again in January, distributors said.", "Memory was the worst hit."]
+UPDATE = "Update: A distributor said prices fell slightly on Friday."
+
+
+def _capture(paragraphs, when):
+    art = Article(title="Chip prices rise", paragraphs=paragraphs, authors=["Ana Ruiz"],
+                  canonical_url=URL, published="2026-01-05T10:00:00+00:00")
+    return Capture(url=URL + "?utm_source=x", final_url=URL, fetched_at=when, status=200,
+                   body=b"<html>page</html>", body_sha256="0" * 64, article=art,
+                   identity=URL, story_hash=story_hash(art))
+
+
+def _build(path):
+    with Archive.open(path) as archive:
+        archive.record(_capture(P1, "2026-01-05T10:00:00+00:00"))
+        archive.record(_capture(P1 + [UPDATE], "2026-01-05T16:00:00+00:00"))
+
+
+def test_history_json_shape(tmp_path):
+    db = tmp_path / "a.db"
+    _build(db)
+    result = CliRunner().invoke(main, ["history", URL, "--json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["url"] == URL and data["canonical_url"] == URL
+    v1, v2 = data["versions"]
+    assert (v1["version"], v1["change"], v1["captures"], v1["updates"]) == (1, "first", 1, [])
+    assert v2["change"] == "appended_update" and v2["paragraphs"][-1] == UPDATE
+    assert v2["updates"] == [{"kind": "update", "position": "appended", "text": UPDATE,
+                              "stated_time": None, "first_version": 2}]
+    for key in ("first_seen", "last_seen", "title", "authors", "published", "modified"):
+        assert key in v2
+    assert v2["authors"] == ["Ana Ruiz"]
+
+
+def test_history_text_show_and_stats(tmp_path):
+    db = tmp_path / "a.db"
+    _build(db)
+    runner = CliRunner()
+    text = runner.invoke(main, ["history", URL, "--db", str(db)]).output
+    assert "v1" in text and "v2" in text and "appended_update" in text
+    shown = runner.invoke(main, ["show", URL, "--version", "1", "--db", str(db)]).output
+    assert P1[0] in shown and UPDATE not in shown
+    latest = runner.invoke(main, ["show", URL + "?utm_source=x", "--db", str(db)]).output
+    assert UPDATE in latest
+    stats = json.loads(runner.invoke(main, ["stats", "--json", "--db", str(db)]).output)
+    assert stats["articles"] == 1 and stats["versions"] == 2 and stats["captures"] == 2
+
+
+def test_unknown_url_and_missing_db_fail_cleanly(tmp_path):
+    db = tmp_path / "a.db"
+    _build(db)
+    runner = CliRunner()
+    missing = runner.invoke(main, ["history", "https://nowhere.example/x", "--db", str(db)])
+    assert missing.exit_code == 1 and "no article archived" in missing.output
+    nodb = runner.invoke(main, ["stats", "--db", str(tmp_path / "none.db")])
+    assert nodb.exit_code == 1 and "no archive" in nodb.output

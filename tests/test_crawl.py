@@ -1,0 +1,113 @@
+"""End to end: the real `scrapy crawl news` against fixture sites served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from archiver.localsite import LocalSite
+from archiver.storage import Archive, queries
+
+RECALL = "/2026/03/chipmaker-recalls-batteries/"
+ROUTER = "/2026/03/router-firmware-flaw-patched/"
+
+
+def _versions(db, url):
+    with Archive.open(db) as archive:
+        return queries.history(archive, url)
+
+
+def test_urls_then_update_then_noise(fixture_site, fixture_expected, crawl, db_path):
+    url = fixture_site.url(RECALL)
+    crawl(db_path, "-a", f"urls={url}")
+    fixture_site.layers = [fixture_site.root / "later", fixture_site.root / "base"]
+    crawl(db_path, "-a", f"urls={url}")
+    crawl(db_path, "-a", f"urls={url}")  # unchanged
+    fixture_site.layers = [fixture_site.root / "noise", fixture_site.root / "base"]
+    crawl(db_path, "-a", f"urls={url}")  # share count, ad, relative time, popular list only
+
+    history = _versions(db_path, url)
+    assert [v["change"] for v in history["versions"]] == ["first", "appended_update"]
+    assert [v["captures"] for v in history["versions"]] == [1, 3]
+    assert history["versions"][0]["paragraphs"] == fixture_expected[RECALL]["base"]
+    assert history["versions"][1]["paragraphs"] == fixture_expected[RECALL]["later"]
+    [update] = history["versions"][1]["updates"]
+    assert update["kind"] == "update" and update["position"] == "appended"
+    assert update["text"] == "\n\n".join(fixture_expected[RECALL]["later"][4:])
+    assert update["first_version"] == 2
+    assert update["stated_time"] and update["stated_time"].startswith("2026-03-02T16:40")
+
+
+def test_feed_sitemap_and_start_discovery(fixture_site, crawl, db_path, tmp_path):
+    out = tmp_path / "items.jsonl"
+    result = crawl(db_path, "-a", f"feeds={fixture_site.url('/feed.xml')}", feed=out)
+    items = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted(i["identity"] for i in items) == sorted([fixture_site.url(RECALL),
+                                                           fixture_site.url(ROUTER)])
+    assert all("body" not in i or i["body"] is None for i in items)
+    assert "utm_" not in out.read_text()
+    assert "archiver/captures/new_version': 2" in result.stderr
+
+    db2 = tmp_path / "b.db"
+    crawl(db2, "-a", f"sitemaps={fixture_site.url('/robots.txt')}")
+    with Archive.open(db2) as archive:
+        assert queries.stats(archive)["articles"] == 2
+
+    db3 = tmp_path / "c.db"
+    fixture_site.requests.clear()
+    crawl(db3, "-a", f"start={fixture_site.url('/')}")
+    with Archive.open(db3) as archive:
+        urls = {r["url"] for r in archive.db.query("select url from articles")}
+    assert urls == {fixture_site.url(RECALL), fixture_site.url(ROUTER)}  # router via /security/
+    assert "/about/" not in fixture_site.requests and "/tag/batteries/" not in fixture_site.requests
+
+
+def test_revisit_finds_removal(fixture_site, crawl, db_path, tmp_path):
+    crawl(db_path, "-a", f"feeds={fixture_site.url('/feed.xml')}")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    (gone / ".removed").write_text(ROUTER + "\n")
+    fixture_site.layers = [gone, fixture_site.root / "base"]
+    crawl(db_path, "-a", "revisit=1")
+    history = _versions(db_path, fixture_site.url(ROUTER))
+    assert history["status"] == "removed"
+    assert [e["kind"] for e in history["events"]] == ["removed"]
+    assert len(history["versions"]) == 1  # nothing deleted
+
+
+def _slow():
+    time.sleep(5)
+    return 200, {"Content-Type": "text/html"}, b"<p>late</p>"
+
+
+def test_bad_input_is_recorded_and_the_crawl_goes_on(fixture_site, crawl, db_path, tmp_path):
+    routes = {
+        "/500": lambda: (500, {"Content-Type": "text/html"}, b"boom"),
+        "/pdf": lambda: (200, {"Content-Type": "application/pdf"}, b"%PDF-1.7 binary"),
+        "/empty": lambda: (200, {"Content-Type": "text/html"}, b""),
+        "/moved": lambda: (301, {"Location": "/2026/03/router-firmware-flaw-patched/"}, b""),
+        "/broken": lambda: (200, {"Content-Type": "text/html"},
+                            b"<html><body><div><p>Unclosed <b>story <i>text" * 50),
+        "/latin1": lambda: (200, {"Content-Type": "text/html"},
+                            "<html><head><title>Ä</title></head><body><article><p>"
+                            .encode() + "Grüße aus München, schöne Tage. ".encode("latin-1") * 20
+                            + b"</p></article></body></html>"),
+        "/slow": _slow,
+    }
+    with LocalSite([fixture_site.root / "base"], routes=routes) as site:
+        urls = [site.url(p) for p in routes] + [site.url(RECALL)]
+        result = crawl(db_path, "-a", "urls=" + ",".join(urls))
+    with Archive.open(db_path) as archive:
+        rows = {r["url"].rsplit("/", 1)[-1] or r["url"].rstrip("/").rsplit("/", 1)[-1]: r
+                for r in archive.db.query("select * from captures")}
+        reasons = {k: (r["outcome"], r["error"]) for k, r in rows.items()}
+    assert reasons["500"] == ("failed", "HTTP 500")
+    assert reasons["pdf"] == ("failed", "not HTML: application/pdf")
+    assert reasons["empty"] == ("failed", "empty body")
+    assert reasons["slow"][0] == "failed" and "Timeout" in reasons["slow"][1]
+    assert reasons["moved"][0] == "new_version"  # followed the redirect to the story
+    assert reasons["latin1"][0] == "new_version"
+    assert reasons["broken"][0] in ("new_version", "failed")
+    assert reasons["chipmaker-recalls-batteries"][0] == "new_version"
+    assert "Traceback" not in result.stderr
+    assert "No story from" in result.stderr and "Fetch failed for" in result.stderr
