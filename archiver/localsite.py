@@ -101,7 +101,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the crawler hung up (e.g. DOWNLOAD_MAXSIZE): that is its right
 
     def log_message(self, format: str, *args) -> None:  # quiet: the crawl logs enough
         pass

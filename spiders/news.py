@@ -113,9 +113,9 @@ class NewsSpider(SitemapSpider):
 
     # Discovery --------------------------------------------------------------------------
 
-    def parse_feed(self, response: Response) -> Iterable[Request]:
+    def parse_feed(self, response: Response) -> Iterable[Any]:
         if response.status >= 400 or not hasattr(response, "xpath"):
-            self.logger.warning("Feed %s unusable: HTTP %s", response.url, response.status)
+            yield self._discovery_failed(response.url, f"HTTP {response.status}", "feeds")
             return
         try:
             selector = response.selector
@@ -124,15 +124,18 @@ class NewsSpider(SitemapSpider):
                 "//item/link/text() | //entry/link[not(@rel) or @rel='alternate']/@href"
             ).getall()
         except Exception as exc:  # hostile or broken XML must not stop the crawl
-            self.logger.warning("Feed %s unreadable: %s", response.url, exc)
+            yield self._discovery_failed(response.url, f"unreadable: {exc}", "feeds")
+            return
+        if not links:
+            yield self._discovery_failed(response.url, "no RSS or Atom entries", "feeds")
             return
         self.crawler.stats.inc_value("archiver/feed_entries", len(links))
         for link in links[:MAX_FEED_ENTRIES]:
             yield self._article_request(response.urljoin(link.strip()), source="feeds")
 
-    def _parse_sitemap(self, response: Response) -> Iterable[Request]:
+    def _parse_sitemap(self, response: Response) -> Iterable[Any]:
         if response.status >= 400:
-            self.logger.warning("Sitemap %s unusable: HTTP %s", response.url, response.status)
+            yield self._discovery_failed(response.url, f"HTTP {response.status}", "sitemaps")
             return
         for request in super()._parse_sitemap(response):
             if request.callback == self.parse_article:
@@ -140,9 +143,10 @@ class NewsSpider(SitemapSpider):
             else:
                 yield request.replace(errback=self.on_listing_error)
 
-    def parse_listing(self, response: Response, depth_left: int = 0) -> Iterable[Request]:
+    def parse_listing(self, response: Response, depth_left: int = 0) -> Iterable[Any]:
         if response.status >= 400 or not hasattr(response, "text"):
-            self.logger.warning("Start page %s unusable: HTTP %s", response.url, response.status)
+            reason = f"HTTP {response.status}" if response.status >= 400 else "not HTML"
+            yield self._discovery_failed(response.url, reason, "start")
             return
         here = site_of(response.url)
         for link in self._links.extract_links(response):
@@ -155,10 +159,15 @@ class NewsSpider(SitemapSpider):
                 yield Request(url, callback=self.parse_listing, errback=self.on_listing_error,
                               cb_kwargs={"depth_left": depth_left - 1})
 
-    def on_listing_error(self, failure) -> None:
-        self.logger.warning("Discovery page %s failed: %s", failure.request.url,
-                            failure.getErrorMessage())
+    def on_listing_error(self, failure) -> Iterable[Any]:
+        reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        yield self._discovery_failed(failure.request.url, reason, "discovery")
+
+    def _discovery_failed(self, url: str, reason: str, source: str):
+        """A feed, sitemap or section page that gave no links: one log line, one capture row."""
+        self.logger.warning("Discovery page %s unusable: %s", url, reason)
         self.crawler.stats.inc_value("archiver/failed_discovery")
+        return failed_capture(url, reason, source=source)
 
 
 def archived_urls(db_path: str | None, sites: set[str]) -> list[str]:

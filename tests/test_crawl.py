@@ -111,3 +111,38 @@ def test_bad_input_is_recorded_and_the_crawl_goes_on(fixture_site, crawl, db_pat
     assert reasons["chipmaker-recalls-batteries"][0] == "new_version"
     assert "Traceback" not in result.stderr
     assert "No story from" in result.stderr and "Fetch failed for" in result.stderr
+
+
+_BOMB = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">'
+         + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&%s;" % bytes([97 + i])) * 16)
+                    for i in range(8))
+         + b"]><rss><channel><item><title>&i;</title><link>/x/</link></item></channel></rss>")
+
+
+def test_hostile_feeds_and_huge_pages_are_failures_not_crashes(fixture_site, crawl, db_path):
+    routes = {
+        "/bomb.xml": lambda: (200, {"Content-Type": "application/rss+xml"}, _BOMB),
+        "/html-feed": lambda: (200, {"Content-Type": "text/html"}, b"<html><p>not a feed</p>"),
+        "/binary-feed": lambda: (200, {"Content-Type": "application/xml"}, bytes(range(256)) * 40),
+        "/missing-feed": lambda: (404, {"Content-Type": "text/html"}, b"gone"),
+        "/huge": lambda: (200, {"Content-Type": "text/html"},
+                          b"<html><body>" + b"<p>" + b"word " * 40_000 + b"</p></body></html>"),
+    }
+    with LocalSite([fixture_site.root / "base"], routes=routes) as site:
+        feeds = ",".join(site.url(p) for p in ("/bomb.xml", "/html-feed", "/binary-feed",
+                                                "/missing-feed", "/feed.xml"))
+        result = crawl(db_path, "-a", f"feeds={feeds}", "-a", f"urls={site.url('/huge')}",
+                       "-s", "DOWNLOAD_MAXSIZE=100000")
+    with Archive.open(db_path) as archive:
+        huge = next(archive.db.query("select outcome, error from captures where url like '%/huge'"))
+        stored = queries.stats(archive)
+    assert huge["outcome"] == "failed" and huge["error"]
+    assert stored["articles"] == 2  # the good feed in the same run was still crawled
+    assert "Traceback" not in result.stderr
+    assert "/missing-feed unusable: HTTP 404" in result.stderr
+    for name in ("bomb.xml", "html-feed", "binary-feed"):
+        assert f"/{name} unusable: " in result.stderr
+    with Archive.open(db_path) as archive:
+        failed = {r["url"].rsplit("/", 1)[-1] for r in archive.db.query(
+            "select url from captures where outcome = 'failed'")}
+    assert {"bomb.xml", "html-feed", "binary-feed", "missing-feed", "huge"} <= failed
