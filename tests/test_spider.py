@@ -1,0 +1,99 @@
+"""The news spider as a Scrapy component: callbacks on built responses, and one in-process crawl.
+
+The subprocess crawls in test_crawl.py prove the command line; these prove what the spider
+yields and counts, which a subprocess only shows through its log.
+"""
+
+from __future__ import annotations
+
+from scrapy import Request, signals
+from scrapy.crawler import CrawlerRunner
+from scrapy.http import HtmlResponse, XmlResponse
+from scrapy.utils.defer import deferred_f_from_coro_f
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.test import get_crawler
+
+from archiver.items import Capture
+from spiders.news import NewsSpider
+from tests.conftest import FIXTURES
+
+RECALL = "/2026/03/chipmaker-recalls-batteries/"
+BASE = FIXTURES / "site" / "base"
+
+
+def _spider(tmp_path, **arguments) -> NewsSpider:
+    crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(tmp_path / "a.db"),
+                                       "ARCHIVER_TEMPLATES": False})
+    return NewsSpider.from_crawler(crawler, **arguments)
+
+
+def _xml(url: str, path) -> XmlResponse:
+    body = path.read_bytes().replace(b"__BASE__", b"http://news.example")
+    return XmlResponse(url=url, body=body, request=Request(url))
+
+
+def test_feed_entries_become_article_requests(tmp_path):
+    spider = _spider(tmp_path, feeds="http://news.example/feed.xml")
+    out = list(spider.parse_feed(_xml("http://news.example/feed.xml", BASE / "feed.xml")))
+    assert [r.url for r in out] == [
+        "http://news.example/2026/03/chipmaker-recalls-batteries/?utm_source=rss&utm_medium=feed",
+        "http://news.example/2026/03/router-firmware-flaw-patched/",
+    ]
+    assert all(r.callback == spider.parse_article for r in out)
+    assert spider.crawler.stats.get_value("archiver/feed_entries") == 2
+
+
+def test_sitemap_index_is_followed_to_articles(tmp_path):
+    spider = _spider(tmp_path, sitemaps="http://news.example/sitemap.xml")
+    [follow] = list(spider._parse_sitemap(_xml("http://news.example/sitemap.xml",
+                                               BASE / "sitemap.xml")))
+    assert follow.url == "http://news.example/news-sitemap.xml"
+    articles = list(spider._parse_sitemap(_xml(follow.url, BASE / "news-sitemap.xml")))
+    assert {r.url for r in articles} == {
+        "http://news.example/2026/03/chipmaker-recalls-batteries/",
+        "http://news.example/2026/03/router-firmware-flaw-patched/",
+    }
+    assert all(r.meta["archiver_source"] == "sitemaps" for r in articles)
+
+
+def test_start_page_yields_stories_and_sections_but_not_offsite_or_tags(tmp_path):
+    spider = _spider(tmp_path, start="http://news.example/")
+    page = HtmlResponse(url="http://news.example/", body=(BASE / "index.html").read_bytes(),
+                        encoding="utf-8", request=Request("http://news.example/"))
+    urls = {r.url for r in spider.parse_listing(page, depth_left=1)}
+    assert urls == {"http://news.example" + RECALL, "http://news.example/hardware/",
+                    "http://news.example/security/"}
+
+
+def test_article_page_yields_a_capture_with_the_story(tmp_path):
+    spider = _spider(tmp_path, urls="http://news.example" + RECALL)
+    url = "http://news.example" + RECALL
+    page = HtmlResponse(url=url, body=(BASE / RECALL.strip("/") / "index.html").read_bytes(),
+                        headers={"Content-Type": "text/html"}, request=Request(url))
+    [capture] = list(spider.parse_article(page))
+    assert isinstance(capture, Capture) and capture.error is None
+    assert capture.article.title.startswith("Chipmaker recalls")
+    assert len(capture.article.paragraphs) >= 3
+
+
+@deferred_f_from_coro_f
+async def test_in_process_crawl_counts_every_outcome(fixture_site, tmp_path):
+    settings = get_project_settings()
+    settings.setdict({"ARCHIVER_DB": str(tmp_path / "a.db"), "DOWNLOAD_DELAY": 0,
+                      "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 0, "LOG_LEVEL": "WARNING"},
+                     priority="cmdline")
+    crawler = CrawlerRunner(settings).create_crawler(NewsSpider)
+    items: list[Capture] = []
+
+    def collect(item):  # a named function: signal receivers are weak references
+        items.append(item)
+
+    crawler.signals.connect(collect, signal=signals.item_scraped)
+    urls = [fixture_site.url(RECALL), fixture_site.url("/no-such-story-here/")]
+    await crawler.crawl_async(urls=",".join(urls))
+    outcomes = sorted(i.outcome for i in items)
+    assert outcomes == ["failed", "new_version"]
+    stats = crawler.stats.get_stats()
+    assert stats["archiver/captures/new_version"] == 1
+    assert stats["archiver/captures/failed"] == 1
+    assert stats["archiver/failed_captures"] == 1
