@@ -30,6 +30,7 @@ _AD_LABELS = frozenset({"advertisement", "advertisements", "advertising", "ad", 
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|från|przez|written by|posted by|"
                      r"text:|texte\s*:|autor(?:in)?:)\s+\S", re.I)
 MIN_LEN = 25
+_PROSE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "td", "dd"})
 NEG_FACTOR = 0.25
 
 
@@ -188,9 +189,12 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
             continue
         if b.links / n > (0.6 if n > 150 else 0.5):
             continue
-        if n < 80 and counts.get(k, 0) > 1:
+        # Repeats are share bars and teasers, but a prose paragraph or heading may repeat
+        # (recipes, "Meal 1 ... Meal 2" sections): only link text or non-prose tags count.
+        prose = b.tag in _PROSE_TAGS and not b.links
+        if n < 80 and counts.get(k, 0) > 1 and not prose:
             continue
-        if k in seen:
+        if k in seen and not prose:
             continue
         if n < 120 and _BYLINE.match(text) and not _SENTENCE_END.search(text):
             continue
