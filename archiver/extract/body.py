@@ -30,7 +30,7 @@ _AD_LABELS = frozenset({"advertisement", "advertisements", "advertising", "ad", 
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|från|przez|written by|posted by|"
                      r"text:|texte\s*:|autor(?:in)?:)\s+\S", re.I)
 MIN_LEN = 25
-_PROSE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "td", "dd"})
+_PROSE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "td", "tr", "dd"})
 NEG_FACTOR = 0.25
 
 
@@ -166,6 +166,7 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
             # ancestors of the container (WordPress "tag-x" classes on <article>) are not.
             if nf is None or nf.depth <= depth:
                 picked.append(blk)
+    picked = _join_table_rows(picked)
     title_core = core(title) if title else ""
     author_cores = [core(a) for a in authors if a]
     counts: dict[str, int] = {}
@@ -224,6 +225,31 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
     while out and out[-1].heading:
         out.pop()
     return [b.text for b in out]
+
+
+def _join_table_rows(picked: list[Block]) -> list[Block]:
+    """Cells of one data-table row read as one line ("3 Kevin Harvick 5033 4"): a lone
+    number or name is meaningless and would be dropped as a repeat. Only leaf cells are
+    joined, so layout tables (cells that hold paragraphs) are unaffected."""
+    out: list[Block] = []
+    row = None
+    for b in picked:
+        f = b.frame
+        r = f.parent if f.tag in ("td", "th") and not f.children and f.parent is not None \
+            and f.parent.tag == "tr" else None
+        if r is not None and r is row and out:
+            last = out[-1]
+            merged = Block(last.text + " " + b.text, last.links + b.links, r)
+            merged.negf = last.negf
+            out[-1] = merged
+            continue
+        row = r
+        if r is not None:
+            negf = b.negf
+            b = Block(b.text, b.links, r)
+            b.negf = negf
+        out.append(b)
+    return out
 
 
 def extract_body(body, title, authors, template=None) -> list[str]:
