@@ -122,6 +122,7 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tupl
         i = max(range(len(blocks)), key=lambda k: len(blocks[k].text))
         return [(i, i + 1, blocks[i].frame.depth)]
 
+    first = best
     # Wrappers that add nothing (one child, no text of their own) are the same container:
     # climb them so that siblings split by ads or "companion columns" can be merged.
     while best.parent is not None and best.parent.start == best.start and \
@@ -153,7 +154,35 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tupl
             text = blocks[sib.start].text
             if (n > 80 and ld < 0.25) or (0 < n <= 80 and ld == 0 and _SENTENCE_END.search(text)):
                 ranges.append((sib.start, sib.end, sib.depth))
-    return ranges
+    return _add_twins(root, first, best, ranges, threshold, clen, llen)
+
+
+def _add_twins(root, first, best, ranges, threshold, clen, llen):
+    """Stories cut into sections by full-width media are several containers of the same
+    template class, often far apart in the tree: add the ones that also hold prose."""
+    sigs = set()
+    for f in (first, best):
+        cls = f.el.get("class")
+        if cls and f.negf is None:
+            sigs.add((f.tag, cls))
+    if not sigs:
+        return ranges
+    extra = []
+    stack = [root]
+    while stack:
+        fr = stack.pop()
+        if fr.end <= fr.start:
+            continue
+        if fr.negf is None and (fr.tag, fr.el.get("class")) in sigs and \
+                fr.score * (1.0 - _link_density(fr, clen, llen)) >= threshold and \
+                not any(a < fr.end and fr.start < b for a, b, _ in ranges) and \
+                not any(a < fr.end and fr.start < b for a, b, _ in extra):
+            extra.append((fr.start, fr.end, fr.depth))
+            continue
+        stack.extend(fr.children)
+    if not extra:
+        return ranges
+    return sorted(ranges + extra)
 
 
 def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
