@@ -15,19 +15,22 @@ from archiver.changes.align import Alignment, align
 from archiver.changes.markers import detect_marker, marker_time
 from archiver.changes.models import Change, Comparison
 from archiver.changes.text import norm
+from archiver.normalize import is_relative_time
 
-# most informative first
+# most informative first: the main kind of a comparison is the first of these it contains
 PRIORITY = (
     "correction",
     "editors_note",
     "appended_update",
     "prepended_update",
-    "edited",
     "title_change",
+    "paragraph_added",
+    "paragraph_removed",
+    "sentence_edit",
+    "paragraph_moved",
     "byline_change",
     "redated",
 )
-_EDIT_RECORDS = {"paragraph_added", "paragraph_removed", "paragraph_moved", "sentence_edit"}
 _MARKER_RECORD = {
     "update": None,  # decided by position
     "correction": "correction",
@@ -41,7 +44,7 @@ def _paragraphs(article) -> tuple[list[str], list[int]]:
     texts, index = [], []
     for k, p in enumerate(getattr(article, "paragraphs", None) or ()):
         t = norm(p)
-        if t:
+        if t and not is_relative_time(t):  # "2 hours ago" is a re-render, never an edit
             texts.append(t)
             index.append(k)
     return texts, index
@@ -221,20 +224,6 @@ def compare(old, new) -> Comparison:
         changes.append(Change("silent_edit", old_mod, new_mod, None, {}))
 
     kinds = {c.kind for c in changes}
-    if main_block is not None:
-        kind, added_text = main_block
-    else:
-        added_text = None
-        if kinds & ({"correction", "editors_note"} | _EDIT_RECORDS):
-            kind = "correction" if "correction" in kinds else "editors_note" if "editors_note" in kinds else "edited"
-        elif "title_change" in kinds:
-            kind = "title_change"
-        elif "byline_change" in kinds:
-            kind = "byline_change"
-        elif "redated" in kinds:
-            kind = "redated"
-        elif al.rows:
-            kind = "edited"
-        else:
-            kind = "unchanged"
+    added_text = main_block[1] if main_block is not None else None
+    kind = next((k for k in PRIORITY if k in kinds), "unchanged")
     return Comparison(kind=kind, changes=changes, alignment=_remap_rows(al.rows, old_index, new_index), added_text=added_text)

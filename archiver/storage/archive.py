@@ -1,9 +1,12 @@
 """Write captures into the archive: one transaction per capture, nothing ever deleted.
 
 The rules that keep the archive honest live here:
-- a capture whose story hash equals the article's current version only bumps `last_seen`;
-- one that equals an older version is a return to it (an event), never a new version;
-- anything else is a new version, classified against the current one by `archiver.changes`.
+- a capture whose story hash and metadata (byline, declared modified time, headline variants)
+  equal the article's current version only bumps `last_seen`;
+- one whose story equals an older version is a return to it (an event), never a new version;
+- anything else is a new version, classified against the current one by `archiver.changes`
+  (so a bare re-dating or byline change is a version too, labelled `redated`/`byline_change`);
+- a 404/410 or a redirect to the home page for a known article is a `removed` event.
 """
 
 from __future__ import annotations
@@ -169,18 +172,36 @@ class Archive:
                    if article["current_version"] else None)
         if article["status"] == "removed":
             self.db["articles"].update(aid, {"status": "live"})
-        if current and current["story_hash"] == capture.story_hash:
+        meta = _meta(capture.article)
+        if current and current["story_hash"] == capture.story_hash and _row_meta(current) == meta:
             return self._seen_again(capture, article, current, "unchanged")
-        earlier = list(self.db.query(
-            "select * from versions where article_id = ? and story_hash = ? "
-            "order by version desc limit 1", [aid, capture.story_hash]))
+        earlier = self._earlier(aid, capture.story_hash, meta, current)
         if earlier:
-            result = self._seen_again(capture, article, earlier[0], "returned")
+            result = self._seen_again(capture, article, earlier, "returned")
             self._event(aid, result.capture_id, at, "returned_to_version",
-                        {"version": earlier[0]["version"],
+                        {"version": earlier["version"],
                          "from_version": current["version"] if current else None})
             return result
         return self._new_version(capture, article, current)
+
+    def _earlier(self, aid: int, story: str, meta: tuple, current: dict | None
+                 ) -> dict[str, Any] | None:
+        """The version this capture returns to, if any (a flip-flop or a rollback).
+
+        A story equal to an older version returns to it. When the story equals the current
+        version and only metadata (byline, dates, headline variants) differ, only an older
+        version with the same metadata too counts as a return; otherwise it is a new version.
+        """
+        rows = list(self.db.query(
+            "select * from versions where article_id = ? and story_hash = ? "
+            "order by version desc", [aid, story]))
+        rows = [r for r in rows if not current or r["id"] != current["id"]]
+        same = [r for r in rows if _row_meta(r) == meta]
+        if same:
+            return same[0]
+        if rows and not (current and current["story_hash"] == story):
+            return rows[0]
+        return None
 
     def _seen_again(self, capture: Capture, article: dict, version: dict, outcome: str
                     ) -> RecordResult:
@@ -286,6 +307,16 @@ class Archive:
             self.db["site_templates"].upsert_all(
                 ({"site": site, "template": data, "updated_at": now_iso()}
                  for site, data in templates.items()), pk="site")
+
+
+def _meta(story: Article) -> tuple:
+    """What besides the story can make a new version: byline, declared modified, headlines."""
+    return (list(story.authors or []), story.modified or None, dict(story.headlines or {}))
+
+
+def _row_meta(row: dict[str, Any]) -> tuple:
+    return (json.loads(row["authors"] or "[]"), row["modified"] or None,
+            json.loads(row["headlines"] or "{}"))
 
 
 def _paragraph_index(paragraphs: list[str], block: str) -> int:
