@@ -32,6 +32,7 @@ _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|från|przez|written by|p
 MIN_LEN = 25
 _PROSE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "td", "tr", "dd"})
 NEG_FACTOR = 0.25
+BIG_SHARE = 0.5
 
 
 def block_weights(blocks: list[Block], skip: set[int]) -> list[float]:
@@ -50,24 +51,24 @@ def block_weights(blocks: list[Block], skip: set[int]) -> list[float]:
     return out
 
 
-def unmark_big_furniture(root: Frame, blocks: list[Block], weights: list[float]) -> None:
-    """A furniture-looking frame holding most of the page's prose is a wrapper, not furniture
-    (body classes like "has-sidebar", WordPress "tag-x" on the article): unmark it."""
-    cw = [0.0]
-    for w in weights:
-        cw.append(cw[-1] + w)
-    total = cw[-1]
+def unmark_big_furniture(root: Frame, blocks: list[Block], cw: list[float],
+                         share: float = 0.5) -> None:
+    """A furniture-looking frame holding most of the prose under `root` is a wrapper, not
+    furniture (body classes like "has-sidebar", WordPress "tag-x" on the article, a
+    "paywall" div around the story's second half): unmark it. `cw` is the cumulative prose
+    weight per block."""
+    total = cw[root.end] - cw[root.start]
     if total <= 0:
         return
     stack = [root]
     while stack:
         fr = stack.pop()
-        if fr.neg and (cw[fr.end] - cw[fr.start]) > 0.5 * total:
+        if fr.neg and (cw[fr.end] - cw[fr.start]) > share * total:
             fr.neg = False
         parent = fr.parent
         fr.negf = fr if fr.neg else (parent.negf if parent is not None else None)
         stack.extend(fr.children)
-    for b in blocks:
+    for b in blocks[root.start:root.end]:
         b.negf = b.frame.negf
 
 
@@ -98,7 +99,10 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tupl
     if not blocks:
         return []
     weights = block_weights(blocks, skip)
-    unmark_big_furniture(root, blocks, weights)
+    cw = [0.0]
+    for w in weights:
+        cw.append(cw[-1] + w)
+    unmark_big_furniture(root, blocks, cw)
     score_frames(blocks, weights)
     clen = [0.0]
     llen = [0.0]
@@ -114,6 +118,9 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tupl
             s = fr.score * (1.0 - _link_density(fr, clen, llen))
             if fr.pos:
                 s *= 1.1
+            if fr.negf is not None:
+                # Inside comments or a sidebar: only when no clean container has prose.
+                s *= NEG_FACTOR
             if s > best_score:
                 best, best_score = fr, s
         stack.extend(fr.children)
@@ -135,6 +142,8 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tupl
             best = anc
             break
         anc, steps = anc.parent, steps + 1
+    # Inside the story, a "furniture" frame holding half of its prose is part of the story.
+    unmark_big_furniture(best, blocks, cw, BIG_SHARE)
     parent = best.parent
     if parent is None:
         return [(best.start, best.end, best.depth)]
