@@ -79,7 +79,9 @@ def score_frames(blocks: list[Block], weights: list[float]) -> None:
         if b.negf is not None:
             w *= NEG_FACTOR
         f = b.frame
-        cont = f.parent if f.tag in _PARA_TAGS else f
+        # A leaf <div> holding one block is a paragraph too (sites without <p>).
+        cont = f.parent if f.tag in _PARA_TAGS or (not f.children and f.end - f.start == 1) \
+            else f
         if cont is None:
             continue
         cont.score += w
