@@ -28,7 +28,7 @@ class Frame:
     """A block-level element: its blocks are blocks[start:end]."""
 
     __slots__ = ("el", "tag", "parent", "start", "end", "score", "children", "pos", "neg",
-                 "negf", "depth")
+                 "negf", "depth", "card")
 
     def __init__(self, el, tag, parent, start):
         self.el = el
@@ -40,6 +40,7 @@ class Frame:
         self.children = []
         self.pos = False
         self.neg = False
+        self.card = False
         # Nearest furniture-looking frame at or above this one (None: clean path to the top).
         self.negf = parent.negf if parent is not None else None
         self.depth = parent.depth + 1 if parent is not None else 0

@@ -89,6 +89,22 @@ def score_frames(blocks: list[Block], weights: list[float]) -> None:
             cont.parent.score += w / 2
 
 
+_sig_cache: dict[str, str] = {}
+
+
+def _sig(fr: Frame) -> tuple[str, str]:
+    """Tag and the leading class words without per-item ids: "post post-3287 category-x"
+    -> "post" ; what list items of one template share while their tags/categories vary."""
+    cls = fr.el.get("class") or ""
+    norm = _sig_cache.get(cls)
+    if norm is None:
+        norm = " ".join([w for w in cls.split() if not any(c.isdigit() for c in w)][:2])
+        if len(_sig_cache) > 20000:
+            _sig_cache.clear()
+        _sig_cache[cls] = norm
+    return fr.tag, norm
+
+
 def _link_density(fr: Frame, clen: list[float], llen: list[float]) -> float:
     total = clen[fr.end] - clen[fr.start]
     if total <= 0:
@@ -116,13 +132,34 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tupl
     stack = [root]
     while stack:
         fr = stack.pop()
+        kids = fr.children
+        if len(kids) > 2:
+            sigs: dict = {}
+            for k in kids:
+                if k.score > 0:
+                    sig = _sig(k)
+                    sigs[sig] = sigs.get(sig, 0) + 1
+            for k in kids:
+                if k.score > 0 and sigs[_sig(k)] > 2:
+                    k.card = True
         if fr.score > 0:
             s = fr.score * (1.0 - _link_density(fr, clen, llen))
             if fr.pos:
                 s *= 1.1
+            if fr.card:
+                # One of several look-alike siblings: a card in a list, or one section of
+                # a story their parent holds; either way the parent is the better unit.
+                s *= 0.5
             if fr.negf is not None:
                 # Inside comments or a sidebar: only when no clean container has prose.
                 s *= NEG_FACTOR
+            else:
+                # A section titled by a furniture heading ("related-posts-title") is that
+                # furniture: the heading names what follows.
+                first = blocks[fr.start] if fr.end > fr.start else None
+                if first is not None and first.heading and first.negf is not None and \
+                        first.negf.depth > fr.depth:
+                    s *= NEG_FACTOR
             if s > best_score:
                 best, best_score = fr, s
         stack.extend(fr.children)
