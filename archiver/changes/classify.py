@@ -15,6 +15,7 @@ from archiver.changes.align import Alignment, align
 from archiver.changes.markers import detect_marker, marker_time
 from archiver.changes.models import Change, Comparison
 from archiver.changes.text import norm
+from archiver.changes.updates import find_updates
 from archiver.normalize import is_relative_time
 
 # most informative first: the main kind of a comparison is the first of these it contains
@@ -117,31 +118,45 @@ def _word_delta(a: str, b: str) -> dict:
     return {"removed_words": removed, "added_words": added}
 
 
+def _added_runs(status: list[str], paras: list[str], published) -> dict[int, tuple[int, str]]:
+    """Runs of added paragraphs that are update blocks: run start -> (run end, position).
+
+    A run at the very top or bottom of the story is a prepended/appended update (marked or
+    not). A run inside the story counts only when it opens with a marker; its position is the
+    one `find_updates` gives the new version, so an update slipped in above a trailing
+    editor's note is still appended, and one next to the paragraph it qualifies is inline.
+    """
+    n = len(paras)
+    matched = [j for j, s in enumerate(status) if s != "added"]
+    if not matched:
+        return {}  # nothing in common: a rewrite, not an update
+    runs: dict[int, tuple[int, str]] = {}
+    first, last = matched[0], matched[-1]
+    if first > 0:
+        runs[0] = (first, "prepended")
+    if last < n - 1:
+        runs[last + 1] = (n, "appended")
+    positions = None
+    j = first
+    while j < last:
+        if status[j] != "added":
+            j += 1
+            continue
+        k = j
+        while status[k] == "added":
+            k += 1
+        if detect_marker(paras[j]) is not None:
+            if positions is None:
+                positions = {u.start: u.position for u in find_updates(paras, published=published)}
+            runs[j] = (k, positions.get(j, "inline"))
+        j = k
+    return runs
+
+
 def _body_changes(al: Alignment, new_paras, new_index, old_index, published):
     """Records for the body, plus (main block kind, its added text) if an update was added."""
     changes: list[Change] = []
-    n = len(new_paras)
-    matched = [j for j, s in enumerate(al.new_status) if s != "added"]
-    block_runs: dict[int, tuple[int, str]] = {}  # run start -> (run end, position)
-    if matched and n:
-        first, last = matched[0], matched[-1]
-        if first > 0:
-            block_runs[0] = (first, "prepended")
-        if last < n - 1:
-            block_runs[last + 1] = (n, "appended")
-    # runs of added paragraphs in the middle that open with a marker are inline notes
-    j = 0
-    while j < n:
-        if al.new_status[j] == "added" and j not in block_runs and (j == 0 or al.new_status[j - 1] != "added"):
-            k = j
-            while k < n and al.new_status[k] == "added":
-                k += 1
-            if matched and detect_marker(new_paras[j]) is not None and j not in block_runs:
-                block_runs[j] = (k, "inline")
-            j = k
-        else:
-            j += 1
-
+    block_runs = _added_runs(al.new_status, new_paras, published)
     main_block = None  # (kind, text)
     covered: set[int] = set()
     for start, (end, position) in sorted(block_runs.items()):
@@ -151,9 +166,12 @@ def _body_changes(al: Alignment, new_paras, new_index, old_index, published):
             marker_kind = marker.kind if marker else None
             kind = _MARKER_RECORD.get(marker_kind) if marker_kind else None
             if kind is None:
-                if position == "inline":
+                if position == "inline":  # an update inside the story: added paragraphs that say so
                     for k in range(b_start, b_end):
-                        changes.append(Change("paragraph_added", None, new_paras[k], new_index[k], {}))
+                        detail = {} if k > b_start or marker is None else {
+                            "position": position, "marker": marker.marker, "update_kind": marker_kind,
+                            "stated_time": marker_time(marker, published)}
+                        changes.append(Change("paragraph_added", None, new_paras[k], new_index[k], detail))
                     continue
                 kind = "appended_update" if position == "appended" else "prepended_update"
             text = "\n\n".join(new_paras[b_start:b_end])
