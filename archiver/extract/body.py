@@ -33,6 +33,7 @@ MIN_LEN = 25
 _PROSE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "td", "tr", "dd"})
 NEG_FACTOR = 0.25
 BIG_SHARE = 0.5
+PULL_WINDOW = 40
 
 
 def block_weights(blocks: list[Block], skip: set[int]) -> list[float]:
@@ -215,6 +216,12 @@ def _add_twins(root, first, best, ranges, threshold, clen, llen):
             sigs.add((f.tag, cls))
     if not sigs:
         return ranges
+    covered = [0] * (root.end + 1)
+    for a, b, _ in ranges:
+        for i in range(a, b):
+            covered[i + 1] = 1
+    for i in range(1, len(covered)):
+        covered[i] += covered[i - 1]
     extra = []
     stack = [root]
     while stack:
@@ -223,8 +230,9 @@ def _add_twins(root, first, best, ranges, threshold, clen, llen):
             continue
         if fr.negf is None and (fr.tag, fr.el.get("class")) in sigs and \
                 fr.score * (1.0 - _link_density(fr, clen, llen)) >= threshold and \
-                not any(a < fr.end and fr.start < b for a, b, _ in ranges) and \
-                not any(a < fr.end and fr.start < b for a, b, _ in extra):
+                covered[fr.end] == covered[fr.start]:
+            # (Ancestors are visited first and matches are not descended into, so the
+            # twins found here cannot overlap each other.)
             extra.append((fr.start, fr.end, fr.depth))
             continue
         stack.extend(fr.children)
@@ -291,9 +299,10 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
         keep = []
         for i, b in enumerate(out):
             c = cores[i]
+            # Pull quotes sit near their source: a bounded window keeps this linear.
             if len(b.text) < 300 and not b.heading and any(
                     j != i and len(cores[j]) > len(c) + 20 and c in cores[j]
-                    for j in range(len(out))):
+                    for j in range(max(0, i - PULL_WINDOW), min(len(out), i + PULL_WINDOW))):
                 continue
             keep.append(b)
         out = keep

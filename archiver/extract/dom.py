@@ -21,6 +21,15 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CP1252_ALIASES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii",
                    "iso_8859-1", "cp819", "windows-1252", "cp1252"}
 
+# Container tags that nest: with thousands of them open (unclosed <div>/<font> from a broken
+# CMS, or a hostile page) libxml2 stops at depth 2048 and drops the rest of the page. The
+# fallback parse flattens them: block containers become paragraph breaks, inline ones vanish.
+_NESTING_BLOCK = re.compile(
+    r"</?(?:div|section|article|main|center|table|tbody|thead|tfoot|tr|td|th|ul|ol|li|dl|dd|dt|"
+    r"blockquote|form)\b[^>]*>", re.I)
+_NESTING_INLINE = re.compile(r"</?(?:span|font|b|i|u|em|strong|small|big|sup|sub|s|strike|"
+                             r"mark|abbr|cite|q|code|tt|var|kbd|samp|ins|del)\b[^>]*>", re.I)
+
 _local = threading.local()
 
 
@@ -54,6 +63,11 @@ def decode(data: bytes) -> str:
         return data[3:].decode("utf-8", "replace")
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return data.decode("utf-16", "replace")
+    head = data[:4096]
+    if len(head) >= 64 and head.count(0) > len(head) // 3:
+        # UTF-16 without a BOM: every other byte of ASCII markup is NUL.
+        enc = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        return data.decode(enc, "replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -67,6 +81,16 @@ def decode(data: bytes) -> str:
     return data.decode("cp1252", "replace")
 
 
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+def _binary(text: str) -> bool:
+    """Not a text document: random bytes (an image or archive served as text/html) decode to
+    ~10% control characters; real pages in any language have almost none."""
+    sample = text[:65536]
+    return len(_CONTROL.findall(sample)) > 0.05 * len(sample)
+
+
 def parse(html: str | bytes):
     """Parse to the root element, or None when there is nothing to parse."""
     if isinstance(html, (bytes, bytearray, memoryview)):
@@ -75,13 +99,30 @@ def parse(html: str | bytes):
         text = html
     else:
         return None
-    if not text or text.isspace():
+    text = text.replace("\x00", "")
+    if not text or text.isspace() or _binary(text):
         return None
     if text.startswith("<?xml") or text.lstrip().startswith("<?xml"):
         text = _XML_DECL.sub("", text, count=1)
-    data = text.replace("\x00", "").encode("utf-8", "replace")
+    root = _parse_text(text)
+    if root is not None and _too_deep():
+        flat = _NESTING_INLINE.sub("", _NESTING_BLOCK.sub("<br><br>", text))
+        flat_root = _parse_text(flat)
+        if flat_root is not None:
+            root = flat_root
+    return root
+
+
+def _parse_text(text: str):
     try:
-        root = etree.fromstring(data, _parser())
+        return etree.fromstring(text.encode("utf-8", "replace"), _parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
-    return root
+
+
+def _too_deep() -> bool:
+    """Did the last parse stop at libxml2's nesting limit (and lose the rest of the page)?"""
+    for e in _parser().error_log:
+        if e.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in e.message:
+            return True
+    return False
