@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from archiver.changes import word_diff
 from archiver.storage import Archive
 from archiver.storage import queries
 
@@ -62,6 +63,12 @@ def history(url: str, db_path: str, as_json: bool) -> None:
     for v in data["versions"]:
         click.echo(f"  v{v['version']}  {v['first_seen']} .. {v['last_seen']}  "
                    f"{v['captures']} capture(s)  {v['change']}: {v['title']}")
+        others = [c["kind"] for c in v["changes"] if c["kind"] != v["change"]]
+        if others:
+            click.echo(f"      also: {', '.join(dict.fromkeys(others))}")
+        for field, headline in sorted(v["headlines"].items()):
+            if headline != v["title"]:
+                click.echo(f"      {field}: {headline}")
         for u in v["updates"]:
             when = f" ({u['stated_time']})" if u["stated_time"] else ""
             click.echo(f"      {u['kind']} {u['position']}{when}, since v{u['first_version']}: "
@@ -92,6 +99,55 @@ def show(url: str, number: int | None, db_path: str, as_json: bool) -> None:
         click.echo(meta)
     click.echo(f"(version {chosen['version']} of {len(versions)}, {chosen['change']})\n")
     click.echo("\n\n".join(chosen["paragraphs"]))
+
+
+@main.command()
+@click.argument("url")
+@click.argument("a", type=int, required=False)
+@click.argument("b", type=int, required=False)
+@click.option("--color/--no-color", "color", default=None,
+              help="Force colours on or off (default: only on a terminal).")
+@db_option
+@json_option
+def diff(url: str, a: int | None, b: int | None, color: bool | None, db_path: str,
+         as_json: bool) -> None:
+    """Word-level diff between versions A and B of the story at URL.
+
+    No numbers: the last two versions. Only A: version A against the latest. Colours on a
+    terminal (green added, red removed), otherwise [-removed-]{+added+}; --json prints the
+    change records between the two versions instead.
+    """
+    with _open(db_path) as archive:
+        try:
+            data = queries.diff(archive, url, a, b)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+    if data is None:
+        raise click.ClickException(f"no article archived for {url}")
+    if as_json:
+        _print_json({k: data[k] for k in ("url", "from", "to", "change", "changes")})
+        return
+    if color is None:
+        color = sys.stdout.isatty()
+    click.echo(f"{data['url']}  v{data['from']} -> v{data['to']}  ({data['change']})\n")
+    old = (data["old"]["title"] or "") + "\n\n" + data["old"]["text"]
+    new = (data["new"]["title"] or "") + "\n\n" + data["new"]["text"]
+    click.echo(_render(word_diff(old, new), color), color=color)
+
+
+def _render(ops: list[tuple[str, str]], color: bool) -> str:
+    """Green for added and red for removed words on a terminal, [-old-]{+new+} elsewhere."""
+    parts = []
+    for op, text in ops:
+        if op == "equal":
+            parts.append(text)
+        elif color and op == "removed":
+            parts.append(click.style(text, fg="red", strikethrough=True))
+        elif color:
+            parts.append(click.style(text, fg="green"))
+        else:
+            parts.append(f"[-{text}-]" if op == "removed" else f"{{+{text}+}}")
+    return "".join(parts)
 
 
 @main.command()

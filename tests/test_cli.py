@@ -42,7 +42,13 @@ def test_history_json_shape(tmp_path):
     assert (v1["version"], v1["change"], v1["captures"], v1["updates"]) == (1, "first", 1, [])
     assert v2["change"] == "appended_update" and v2["paragraphs"][-1] == UPDATE
     assert v2["updates"] == [{"kind": "update", "position": "appended", "text": UPDATE,
-                              "stated_time": None, "first_version": 2}]
+                              "stated_time": None, "first_version": 2, "update_key": 1,
+                              "marker": "Update:"}]
+    assert v2["compared_with"] == 1 and v1["compared_with"] is None
+    assert v2["changes"] == [{"kind": "appended_update", "paragraph": 2, "old": None,
+                              "new": UPDATE, "position": "appended", "end": 3,
+                              "marker": "Update:", "update_kind": "update",
+                              "stated_time": None}]
     for key in ("first_seen", "last_seen", "title", "authors", "published", "modified"):
         assert key in v2
     assert v2["authors"] == ["Ana Ruiz"]
@@ -70,3 +76,51 @@ def test_unknown_url_and_missing_db_fail_cleanly(tmp_path):
     assert missing.exit_code == 1 and "no article archived" in missing.output
     nodb = runner.invoke(main, ["stats", "--db", str(tmp_path / "none.db")])
     assert nodb.exit_code == 1 and "no archive" in nodb.output
+
+
+TYPO = ["Chip prices rose again in January, distributors said.", "Memory was the worst hit by far."]
+
+
+def _build_three(path):
+    _build(path)
+    with Archive.open(path) as archive:
+        archive.record(_capture(TYPO + [UPDATE], "2026-01-06T09:00:00+00:00"))
+
+
+def test_diff_last_two_versions_with_markers(tmp_path):
+    db = tmp_path / "a.db"
+    _build_three(db)
+    result = CliRunner().invoke(main, ["diff", URL, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "v2 -> v3" in result.output and "sentence_edit" in result.output
+    assert "Memory was the worst [-hit.-]{+hit by far.+}" in result.output
+    assert "\x1b[" not in result.output  # not a terminal: no colour codes
+
+
+def test_diff_explicit_versions_and_colours(tmp_path):
+    db = tmp_path / "a.db"
+    _build_three(db)
+    runner = CliRunner()
+    one_two = runner.invoke(main, ["diff", URL, "1", "2", "--db", str(db)]).output
+    assert "v1 -> v2" in one_two and "{+" + UPDATE + "+}" in one_two and "[-" not in one_two
+    one_latest = runner.invoke(main, ["diff", URL, "1", "--db", str(db)]).output
+    assert "v1 -> v3" in one_latest and "{+hit by far.\n\n" + UPDATE + "+}" in one_latest
+    coloured = runner.invoke(main, ["diff", URL, "--color", "--db", str(db)], color=True).output
+    assert "\x1b[32m" in coloured and "\x1b[31m" in coloured and "{+" not in coloured
+    bad = runner.invoke(main, ["diff", URL, "1", "9", "--db", str(db)])
+    assert bad.exit_code == 1 and "no version 9" in bad.output
+
+
+def test_diff_json_gives_the_change_records(tmp_path):
+    db = tmp_path / "a.db"
+    _build_three(db)
+    runner = CliRunner()
+    data = json.loads(runner.invoke(main, ["diff", URL, "--json", "--db", str(db)]).output)
+    assert (data["from"], data["to"], data["change"]) == (2, 3, "sentence_edit")
+    [edit] = data["changes"]
+    assert edit["kind"] == "sentence_edit" and edit["paragraph"] == 1
+    assert (edit["old"], edit["new"]) == ("Memory was the worst hit.", TYPO[1])
+    assert edit["added_words"] == ["hit by far."] and edit["removed_words"] == ["hit."]
+    across = json.loads(runner.invoke(main, ["diff", URL, "1", "3", "--json", "--db",
+                                             str(db)]).output)
+    assert [c["kind"] for c in across["changes"]] == ["appended_update", "sentence_edit"]

@@ -6,6 +6,7 @@
   record and the paragraph/sentence `AlignRow`s.
 - `match_updates(old_updates, new_updates)`: which updates in the new version continue which
   in the old one.
+- `word_diff(old_text, new_text)`: equal/removed/added runs of words, for display.
 """
 
 from archiver.changes.classify import compare
@@ -14,6 +15,7 @@ from archiver.changes.models import AlignRow, Change, Comparison, Update
 from archiver.changes.sentences import split_sentences
 from archiver.changes.stated_time import parse_stated_time
 from archiver.changes.updates import find_updates, match_updates
+from archiver.changes.worddiff import word_diff
 
 __all__ = [
     "AlignRow",
@@ -27,4 +29,5 @@ __all__ = [
     "match_updates",
     "parse_stated_time",
     "split_sentences",
+    "word_diff",
 ]

@@ -223,7 +223,8 @@ class Archive:
         versions = self.db["versions"]
         versions.insert({
             "article_id": aid, "version": number, "first_seen": at, "last_seen": at,
-            "story_hash": capture.story_hash, "change": comparison.kind, "title": story.title,
+            "story_hash": capture.story_hash, "change": comparison.kind,
+            "base_version": current["version"] if current else None, "title": story.title,
             "authors": _json(story.authors), "published": story.published,
             "modified": story.modified, "language": story.language,
             "canonical_url": story.canonical_url, "headlines": _json(story.headlines),

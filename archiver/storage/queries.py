@@ -5,18 +5,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from archiver.storage.archive import Archive
+from archiver.changes import compare
+from archiver.storage.archive import Archive, version_article
 
 
 def _update(row: dict[str, Any]) -> dict[str, Any]:
+    """An update as researchers see it; `update_key` is the same for every version of one note."""
     return {"kind": row["kind"], "position": row["position"], "text": row["text"],
-            "stated_time": row["stated_time"], "first_version": row["first_version"]}
+            "stated_time": row["stated_time"], "first_version": row["first_version"],
+            "update_key": row["update_key"], "marker": row["marker"]}
 
 
 def _change(row: dict[str, Any]) -> dict[str, Any]:
+    """A change record with its kind-specific detail flattened in, as history prints it."""
+    detail = row["detail"]
     record = {"kind": row["kind"], "paragraph": row["paragraph"], "old": row["old"],
               "new": row["new"]}
-    record.update(json.loads(row["detail"] or "{}"))
+    record.update(json.loads(detail or "{}") if isinstance(detail, (str, type(None))) else detail)
     return record
 
 
@@ -31,6 +36,7 @@ def version_record(archive: Archive, row: dict[str, Any]) -> dict[str, Any]:
         "modified": row["modified"], "language": row["language"],
         "headlines": json.loads(row["headlines"] or "{}"),
         "paragraphs": json.loads(row["paragraphs"] or "[]"), "change": row["change"],
+        "compared_with": row.get("base_version"),
         "changes": [_change(c) for c in db.query(
             "select * from changes where version_id = ? order by seq", [row["id"]])],
         "updates": [_update(u) for u in archive.updates_of(row["id"])],
@@ -53,6 +59,36 @@ def history(archive: Archive, url: str) -> dict[str, Any] | None:
         "last_seen": article["last_seen"], "current_version": article["current_version"],
         "versions": [version_record(archive, row) for row in versions],
         "events": [{**e, "detail": json.loads(e["detail"] or "null")} for e in events],
+    }
+
+
+def diff(archive: Archive, url: str, a: int | None = None, b: int | None = None
+         ) -> dict[str, Any] | None:
+    """Two versions of the article behind `url` and the change records between them.
+
+    Defaults: no numbers -> the last two versions; one number -> that version against the
+    latest. Records are computed for exactly this pair (the stored ones are against whatever
+    version was live before, which after a flip-flop is not necessarily `a`).
+    """
+    article = archive.article_for(url)
+    if article is None:
+        return None
+    latest = article["latest_version"]
+    if a is None:
+        a, b = max(latest - 1, 1), latest
+    elif b is None:
+        b = latest
+    rows = {n: archive.version_row(article["id"], n) for n in (a, b)}
+    missing = [n for n, row in rows.items() if row is None]
+    if missing:
+        raise LookupError(f"no version {missing[0]}; versions are 1..{latest}")
+    old, new = version_article(rows[a]), version_article(rows[b])
+    result = compare(old, new)
+    return {
+        "url": article["url"], "from": a, "to": b, "change": result.kind,
+        "changes": [_change(c.to_dict()) for c in result.changes],
+        "old": {"title": old.title, "text": old.text},
+        "new": {"title": new.title, "text": new.text},
     }
 
 

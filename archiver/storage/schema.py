@@ -60,3 +60,9 @@ def m001_initial(db: Database) -> None:
     }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("capture_id", "captures", "id")])
     db["site_templates"].create({"site": str, "template": str, "updated_at": str}, pk="site")
     db["versions"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+
+
+@migrations()
+def m002_version_base(db: Database) -> None:
+    """Which version a new version was compared with: after a flip-flop it is not the one before."""
+    db["versions"].add_column("base_version", int)
