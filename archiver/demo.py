@@ -14,7 +14,9 @@ from pathlib import Path
 
 import click
 
+from archiver.extract import SiteTemplate
 from archiver.localsite import LocalSite
+from archiver.normalize import site_of
 from archiver.storage import Archive, queries
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +76,7 @@ def run_demo(db_path: Path, *, fresh: bool = True, root: Path = DEMO_SITE) -> in
         if crawl(db_path, crawl_arguments(sites, revisit=True)):
             return 1
         _summary(db_path)
-        _report(db_path)
+        _report(db_path, sites)
     click.echo(f"\nArchive: {db_path}\nTry: archiver history URL --db {db_path}  |  "
                f"archiver stats --db {db_path}  |  datasette {db_path}")
     return 0
@@ -88,18 +90,68 @@ def _summary(db_path: Path) -> None:
                f"{s['updates']} updates, {s['removed_articles']} removed")
 
 
-def _report(db_path: Path) -> None:
-    click.secho("\n3. What the archive now holds:", bold=True)
+def _report(db_path: Path, sites: list[tuple[dict, LocalSite]]) -> None:
+    click.secho("\n3. What the archive now holds, site by site:", bold=True)
     with Archive.open(db_path) as archive:
-        articles = list(archive.db.query("select url from articles order by site, url"))
-        for row in articles:
-            data = queries.history(archive, row["url"])
-            kinds = " -> ".join(v["change"] or "?" for v in data["versions"])
-            title = data["versions"][-1]["title"] if data["versions"] else ""
-            status = "" if data["status"] == "live" else f"  [{data['status']}]"
-            click.echo(f" {len(data['versions'])} version(s) {kinds:<32} {title[:60]}{status}")
-            for update in data["versions"][-1]["updates"] if data["versions"] else []:
-                when = f" at {update['stated_time']}" if update["stated_time"] else ""
-                first = update["text"].split("\n\n")[0]
-                click.echo(f"      {update['kind']} ({update['position']}{when}): "
-                           f"{first[:70]}{'…' if len(first) > 70 else ''}")
+        templates = archive.load_templates()
+        for spec, server in sites:
+            site = site_of(server.base)
+            click.secho(f"\n {spec['name']}  ({_template_line(templates.get(site))})", bold=True)
+            rows = archive.db.query("select url from articles where site = ? order by url", [site])
+            for row in rows:
+                _article(queries.history(archive, row["url"]), server.base)
+
+
+def _template_line(data: str | None) -> str:
+    """How much of the site's own furniture the learned template knows."""
+    if not data:
+        return "no site template learned"
+    template = SiteTemplate.from_json(data)
+    known = sum(1 for n in template.counts.values() if n >= template.min_pages)
+    return f"site template: {known} repeated blocks learned from {len(template.pages)} pages"
+
+
+def _article(data: dict, base: str) -> None:
+    versions = data["versions"]
+    last = versions[-1]
+    kinds = " -> ".join(v["change"] or "?" for v in versions)
+    status = "" if data["status"] == "live" else f"  [{data['status'].upper()}]"
+    click.echo(f"   {data['url'].removeprefix(base)}{status}")
+    click.echo(f"      \"{_cut(last['title'], 80)}\"")
+    click.echo(f"      {_plural(len(versions), 'version')}: {kinds}")
+    for change in last["changes"] if len(versions) > 1 else []:
+        line = _change_line(change)
+        if line:
+            click.echo(f"      {line}")
+    for update in last["updates"]:
+        when = f" at {update['stated_time']}" if update["stated_time"] else ""
+        first = update["text"].split("\n\n")[0]
+        click.echo(f"      {update['kind']} ({update['position']}{when}): {_cut(first, 70)}")
+    for event in data["events"]:
+        if event["kind"] == "removed":
+            click.echo(f"      removed from the site (HTTP {event['detail'].get('status')}); "
+                       f"the archive keeps {_plural(len(versions), 'version')}")
+
+
+def _change_line(change: dict) -> str | None:
+    """One line for the edits a reader wants to see (updates are listed on their own)."""
+    kind = change["kind"]
+    if kind == "title_change" and change.get("field") == "title":
+        return f"headline was: \"{_cut(change['old'], 70)}\""
+    if kind == "sentence_edit" and change.get("added_words"):
+        return (f"sentence edited: \"{_cut(' / '.join(change['removed_words']), 30)}\" -> "
+                f"\"{_cut(' / '.join(change['added_words']), 30)}\"")
+    if kind in ("sentence_edit", "paragraph_added", "paragraph_removed"):
+        unit = "sentence" if kind == "sentence_edit" else "paragraph"
+        verb, text = ("added", change["new"]) if change["new"] else ("removed", change["old"])
+        return f"{unit} {verb}: \"{_cut(text, 60)}\""
+    return None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _cut(text: str | None, width: int) -> str:
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
