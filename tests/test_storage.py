@@ -94,3 +94,63 @@ def test_migrations_upgrade_an_existing_archive_in_place(tmp_path):
     with Archive.open(path) as archive:  # idempotent
         applied = [m.name for m in migrations.applied(archive.db)]
         assert applied.count("m001_initial") == 1
+
+
+def _gone(when, status=200, final=URL, error=None):
+    return Capture(url=URL, final_url=final, fetched_at=when, status=status, body=b"x",
+                   body_sha256="e" * 64, error=error or f"HTTP {status}")
+
+
+def test_redirect_home_and_410_are_removal_events(archive):
+    from archiver.storage import queries
+
+    archive.record(cap(A, "t1"))
+    archive.record(cap(B, "t2"))
+    home = _gone("t3", final="https://n.example/", error="redirected to the home page")
+    assert archive.record(home).outcome == "removed"
+    assert archive.record(_gone("t4", status=410)).outcome == "removed"  # still removed: no 2nd event
+    history = queries.history(archive, URL)
+    assert history["status"] == "removed"
+    assert [e["kind"] for e in history["events"]] == ["removed"]
+    assert history["events"][0]["detail"]["reason"] == "redirected to the home page"
+    assert [v["version"] for v in history["versions"]] == [1, 2]  # nothing deleted
+    assert archive.db["captures"].count == 4
+    # a 404 for a URL the archive never had is a failed fetch, not a removal
+    other = Capture(url="https://n.example/never/", final_url="https://n.example/never/",
+                    fetched_at="t5", status=404, error="HTTP 404")
+    assert archive.record(other).outcome == "failed"
+    assert archive.db["events"].count == 1
+
+
+def test_headline_variants_and_metadata_make_versions(archive):
+    from archiver.storage import queries
+
+    heads = {"title_tag": "A title | Site", "og_title": "A title", "twitter_title": "A title",
+             "h1": "A title"}
+    first = cap(A, "2026-01-01T10:00:00+00:00")
+    first.article.headlines, first.article.modified = dict(heads), "2026-01-01T10:00:00Z"
+    archive.record(first)
+    seo = cap(A, "2026-01-01T10:30:00+00:00")
+    seo.article.headlines = {**heads, "og_title": "Click here: a title"}
+    seo.article.modified = "2026-01-01T10:00:00Z"
+    result = archive.record(seo)
+    assert (result.outcome, result.version, result.change) == ("new_version", 2, "title_change")
+    history = queries.history(archive, URL)
+    assert [v["headlines"]["og_title"] for v in history["versions"]] == ["A title",
+                                                                         "Click here: a title"]
+    [change, silent] = history["versions"][1]["changes"]
+    assert (change["field"], change["old"], change["new"]) == ("og_title", "A title",
+                                                               "Click here: a title")
+    assert silent["kind"] == "silent_edit"  # story changed, declared modified time did not
+
+
+def test_new_version_after_a_return_is_compared_with_the_live_one(archive):
+    from archiver.storage import queries
+
+    archive.record(cap(A, "t1"))
+    archive.record(cap(B, "t2"))
+    archive.record(cap(A, "t3"))  # back to v1
+    archive.record(cap(A + ["three"], "t4"))
+    versions = queries.history(archive, URL)["versions"]
+    assert [(v["version"], v["compared_with"], v["change"]) for v in versions] == [
+        (1, None, "first"), (2, 1, "sentence_edit"), (3, 1, "appended_update")]

@@ -9,6 +9,7 @@ the rest really were removed or added. Changed paragraphs get the same treatment
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -20,11 +21,17 @@ SENT_THRESHOLD = 0.4
 _MAX_PAIRING = 400  # candidate pairs per replaced block before we stop looking for edits
 
 
+_WORD = re.compile(r"\w+")
+
+
 def similarity(a: str, b: str, floor: float = 0.0) -> float:
-    """Word-level similarity in [0, 1]; returns 0.0 early when it cannot reach `floor`."""
+    """Word-level similarity in [0, 1]; returns 0.0 early when it cannot reach `floor`.
+
+    Words are compared without punctuation or case, so "hit." and "hit by far." share a word.
+    """
     if a == b:
         return 1.0
-    wa, wb = a.split(), b.split()
+    wa, wb = _WORD.findall(a.lower()), _WORD.findall(b.lower())
     la, lb = len(wa), len(wb)
     if not la or not lb or 2.0 * min(la, lb) / (la + lb) < floor:
         return 0.0
