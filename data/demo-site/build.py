@@ -36,7 +36,7 @@ BOILERPLATE = ["Skip to", "Jump to story", "Share this", "Advertisement", "Most 
                "Sign up", "Subscribe", "Related", "All rights reserved", "Ledger Daily",
                "Patchwire Briefing", "Gigahertz Digest", "Tagged", "Tags:", "thoughts on",
                "Leave a Reply", "Comments (", "View all posts", "More stories by", "Photo:",
-               "Photo by", "Image:", "Screenshot:", "Updated 2 hours ago", "hours ago"]
+               "Photo by", "Image:", "Screenshot:", "Read more", "Updated 2 hours ago", "hours ago"]
 
 
 def e(text: str) -> str:
@@ -307,6 +307,9 @@ def gigahertz_article(v: dict, later: bool) -> str:
         1: f'<div class="pull">“{e(v["pull"])}”</div>',
         2: f'<div class="ad-container" id="ad-{v["ad"]}"><small>Advertisement</small></div>',
     }
+    other = next(p for p in popular(v["site"], later) if p["path"] != v["path"])
+    extras[3] = f'<p><strong>Read more:</strong> <a href="{other["path"]}">{e(other["title"])}</a></p>'
+
     tags = ", ".join(f'<a href="/tag/{slug(t)}/">{e(t)}</a>' for t in v["tags"])
     return f"""<!DOCTYPE html>
 <html lang="en">
