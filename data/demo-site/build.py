@@ -538,7 +538,8 @@ def write(root: Path, files: dict[str, str]) -> None:
 
 
 def main() -> None:
-    manifest = {"sites": [], "boilerplate": BOILERPLATE}
+    furniture = BOILERPLATE + [text for _, text in COMMENTS] + list(BIOS.values())
+    manifest = {"sites": [], "boilerplate": furniture}
     for site in SITES:
         out = HERE / site["dir"]
         shutil.rmtree(out, ignore_errors=True)
