@@ -13,7 +13,7 @@ import logging
 from archiver.article import Article
 from archiver.extract.body import extract_body
 from archiver.extract.dom import parse
-from archiver.extract.metadata import extract_metadata
+from archiver.extract.metadata import detect_language, extract_metadata
 from archiver.extract.template import SiteTemplate
 
 __all__ = ["SiteTemplate", "extract"]
@@ -47,13 +47,16 @@ def _extract(html, url, template) -> Article:
     if body is None:
         body = root
     paragraphs = extract_body(body, meta["title"], meta["authors"], template)
+    language = meta["language"]
+    if not language and paragraphs:
+        language = detect_language(" ".join(paragraphs[:30]))
     return Article(
         title=meta["title"],
         paragraphs=paragraphs,
         authors=meta["authors"],
         published=meta["published"],
         modified=meta["modified"],
-        language=meta["language"],
+        language=language,
         canonical_url=meta["canonical_url"],
         headlines=meta["headlines"],
     )
