@@ -110,8 +110,13 @@ def comment_items(v: dict, item: str) -> str:
                      for k, (u, t) in enumerate(v["comments"]))
 
 
-def share_links(v: dict, base_path: str) -> str:
-    url = f"__BASE__{base_path}"
+def image(v: dict) -> str:
+    """The lead photo's file name: from the URL slug, so a new headline keeps its photo."""
+    return v["path"].strip("/").rsplit("/", 1)[-1]
+
+
+def share_links(v: dict) -> str:
+    url = f"__BASE__{v['path']}"
     return (f'<a href="https://twitter.com/intent/tweet?url={url}&amp;text={e(v["title"])}">X</a> '
             f'<a href="https://www.facebook.com/sharer/sharer.php?u={url}">Facebook</a> '
             f'<a href="https://www.linkedin.com/shareArticle?url={url}">LinkedIn</a> '
@@ -124,7 +129,7 @@ def jsonld(v: dict, kind: str, publisher: str) -> str:
         "description": v["dek"], "datePublished": v["published"], "dateModified": v["modified"],
         "author": [{"@type": "Person", "name": v["author"]}],
         "publisher": {"@type": "Organization", "name": publisher},
-        "mainEntityOfPage": f"__BASE__{v['path']}", "image": f"__BASE__/img/{slug(v['title'])[:40]}.jpg",
+        "mainEntityOfPage": f"__BASE__{v['path']}", "image": f"__BASE__/img/{image(v)}.jpg",
         "keywords": v["tags"],
     }
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
@@ -141,7 +146,7 @@ def head(v: dict, site_name: str, title_tag: str, kind: str) -> str:
 <meta property="og:title" content="{e(v['title'])}">
 <meta property="og:description" content="{e(v['dek'])}">
 <meta property="og:url" content="__BASE__{v['path']}">
-<meta property="og:image" content="__BASE__/img/{slug(v['title'])[:40]}.jpg">
+<meta property="og:image" content="__BASE__/img/{image(v)}.jpg">
 <meta property="article:published_time" content="{v['published']}">
 <meta property="article:modified_time" content="{v['modified']}">
 <meta property="article:section" content="{v['section'].title()}">
@@ -195,14 +200,14 @@ def ledger_article(v: dict, later: bool) -> str:
       <span class="posted-on"><time class="entry-date published" datetime="{v['published']}">{nice_date(v['published'])}</time></span>
       <span class="time-ago">{v['ago']}</span></div>
   </header>
-  <div class="share-buttons share-buttons--top"><span class="share-total">{v['shares']:,} shares</span> {share_links(v, v['path'])}</div>
-  <figure class="post-thumbnail"><img src="/wp-content/uploads/2026/03/{slug(v['title'])[:40]}.jpg" alt="" width="1200" height="675">
+  <div class="share-buttons share-buttons--top"><span class="share-total">{v['shares']:,} shares</span> {share_links(v)}</div>
+  <figure class="post-thumbnail"><img src="/wp-content/uploads/2026/03/{image(v)}.jpg" alt="" width="1200" height="675">
     <figcaption>{e(v['caption'])} <span class="photo-credit">{e(v['credit'])}</span></figcaption></figure>
   <div class="entry-content">
     {weave(body_html(v), extras)}
   </div>
   <footer class="entry-footer"><span class="tags-links">Tagged {tags}</span></footer>
-  <div class="share-buttons share-buttons--bottom"><span class="share-title">Share this article</span> <span class="share-total">{v['shares']:,} shares</span> {share_links(v, v['path'])}</div>
+  <div class="share-buttons share-buttons--bottom"><span class="share-title">Share this article</span> <span class="share-total">{v['shares']:,} shares</span> {share_links(v)}</div>
   <div class="author-bio"><img src="/img/authors/{slug(v['author'])}.jpg" alt="">
     <h2 class="author-title">About {e(v['author'])}</h2>
     <p class="author-description">{e(BIOS[v['author']])}</p>
@@ -271,14 +276,14 @@ def patchwire_article(v: dict, later: bool) -> str:
     <div class="c-byline">By <a href="/author/{slug(v['author'])}">{e(v['author'])}</a>
       <span class="c-timestamp"><time datetime="{v['published']}">{nice_date(v['published'])}</time> · Updated {v['ago']}</span></div>
   </div>
-  <div class="c-social c-social--top"><span class="c-social__count">{v['shares']}</span> {share_links(v, v['path'])}</div>
-  <figure class="c-lede-image"><img src="/img/{slug(v['title'])[:40]}.jpg" alt="{e(v['caption'])}">
+  <div class="c-social c-social--top"><span class="c-social__count">{v['shares']}</span> {share_links(v)}</div>
+  <figure class="c-lede-image"><img src="/img/{image(v)}.jpg" alt="{e(v['caption'])}">
     <figcaption>{e(v['caption'])} <cite>{e(v['credit'])}</cite></figcaption></figure>
   <div class="c-story__body">
     {weave(body_html(v), extras)}
   </div>
   <ul class="c-tags">{tags}</ul>
-  <div class="c-social c-social--bottom"><p class="c-social__title">Share this story</p><span class="c-social__count">{v['shares']}</span> {share_links(v, v['path'])}</div>
+  <div class="c-social c-social--bottom"><p class="c-social__title">Share this story</p><span class="c-social__count">{v['shares']}</span> {share_links(v)}</div>
   <div class="c-author-card"><img src="/img/authors/{slug(v['author'])}.png" alt="">
     <p><strong>{e(v['author'])}</strong></p><p>{e(BIOS[v['author']])}</p>
     <a href="/author/{slug(v['author'])}">More stories by {e(v['author'])}</a></div>
@@ -330,13 +335,13 @@ def gigahertz_article(v: dict, later: bool) -> str:
   <h1>{e(v['title'])}</h1>
   <p class="kicker">{e(v['title'])}</p>
   <div class="meta">By <a href="/author/{slug(v['author'])}/">{e(v['author'])}</a> | {nice_date(v['published'])} | <span class="ago">{v['ago']}</span> | <a href="#comments">{len(v['comments'])} comments</a></div>
-  <div class="sharebar">Share this: {share_links(v, v['path'])} <span class="count">{v['shares']} shares</span></div>
-  <div class="photo"><img src="/img/{slug(v['title'])[:40]}.jpg" alt=""><p class="caption">{e(v['caption'])}</p><p class="credit">{e(v['credit'])}</p></div>
+  <div class="sharebar">Share this: {share_links(v)} <span class="count">{v['shares']} shares</span></div>
+  <div class="photo"><img src="/img/{image(v)}.jpg" alt=""><p class="caption">{e(v['caption'])}</p><p class="credit">{e(v['credit'])}</p></div>
   <div class="story-text">
     {weave(body_html(v), extras)}
   </div>
   <p class="tags">Tags: {tags}</p>
-  <div class="sharebar">Share this: {share_links(v, v['path'])} <span class="count">{v['shares']} shares</span></div>
+  <div class="sharebar">Share this: {share_links(v)} <span class="count">{v['shares']} shares</span></div>
   <div class="newsletter-box"><b>The Gigahertz Digest</b><br>Sign up for our free daily email. <form><input name="email"><input type="submit" value="Sign up"></form></div>
   <div class="about-author"><b>{e(v['author'])}</b> — {e(BIOS[v['author']])}</div>
   <div id="comments"><h3>{len(v['comments'])} comments</h3>
