@@ -398,8 +398,8 @@ STORIES = [
 
 # Reader comments: furniture that grows between the two states.
 COMMENTS = [
-    ("kb_rivera", "Third delay this year from someone in this industry. Nobody should be planning "
-                  "around launch dates anymore."),
+    ("kb_rivera", "Third story like this I have read this month. At some point somebody has to "
+                  "change how this works."),
     ("ohm_sweet_ohm", "Good reporting. I would love a follow-up on what this means for prices."),
     ("parallax", "The interesting part is buried in the middle of the piece, as usual."),
     ("nadia.k", "We ran into exactly this at work last month and nobody could tell us why."),
