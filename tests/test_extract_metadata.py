@@ -1,0 +1,113 @@
+"""Metadata sanity: headline without the site name, authors without "By", ISO-8601 dates with
+their time zone, language."""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.extract import extract
+from archiver.extract.metadata import (detect_language, normalize_date, split_authors,
+                                       strip_site_suffix)
+
+
+@pytest.mark.parametrize("raw, iso", [
+    ("2024-03-02T10:00:00Z", "2024-03-02T10:00:00+00:00"),
+    ("2024-03-02T10:00:00+0100", "2024-03-02T10:00:00+01:00"),
+    ("2024-03-02T10:00:00.000Z", "2024-03-02T10:00:00+00:00"),
+    ("2019-11-19T10:00:00 +0000", "2019-11-19T10:00:00+00:00"),
+    ("2019-11-19T10:00:00 EST", "2019-11-19T10:00:00-05:00"),
+    ("Tue, 19 Nov 2019 10:00:00 GMT", "2019-11-19T10:00:00+00:00"),
+    ("Nov 19, 2019 10:00 AM EST", "2019-11-19T10:00:00-05:00"),
+    ("Nov. 19, 2019 3:05 p.m. PST", "2019-11-19T15:05:00-08:00"),
+    ("November 19, 2019 at 3:05 PM CET", "2019-11-19T15:05:00+01:00"),
+    ("1574168486", "2019-11-19T13:01:26+00:00"),
+    ("1574168486000", "2019-11-19T13:01:26+00:00"),
+    # No zone given: kept naive rather than guessed; a bare date stays a date.
+    ("2024-03-02 10:00", "2024-03-02T10:00:00"),
+    ("19.11.2019 14:30", "2019-11-19T14:30:00"),
+    ("2024-03-02", "2024-03-02"),
+    ("November 19, 2019", "2019-11-19"),
+    ("Updated 3 hours ago", None),
+    ("", None),
+])
+def test_normalize_date(raw, iso):
+    assert normalize_date(raw) == iso
+
+
+@pytest.mark.parametrize("raw, names", [
+    ("By Ana Silva and Bob Jones", ["Ana Silva", "Bob Jones"]),
+    ("BY ANA SILVA", ["Ana Silva"]),
+    ("by Ana Silva | Tech Reporter", ["Ana Silva"]),
+    ("Ana Silva, Staff Writer", ["Ana Silva"]),
+    ("Written by Ana Silva", ["Ana Silva"]),
+    ("Analysis by Ana Silva, Senior Editor", ["Ana Silva"]),
+    ("Ana Silva (@anasilva)", ["Ana Silva"]),
+    ("Ana Silva · 5 min read", ["Ana Silva"]),
+    ("Ana Silva\nSenior Editor", ["Ana Silva"]),
+    ("Por María José", ["María José"]),
+    ("von Hans Müller und Eva Klein", ["Hans Müller", "Eva Klein"]),
+    ("Newsroom Staff", ["Newsroom Staff"]),
+    ("De Jong", ["De Jong"]),
+    ("humans.txt", []),
+    ("https://social.example/ana", []),
+])
+def test_split_authors(raw, names):
+    assert split_authors(raw) == names
+
+
+@pytest.mark.parametrize("title, site, headline", [
+    ("Chip delayed - Example News", "Example News", "Chip delayed"),
+    ("Example News | Chip delayed", "Example News", "Chip delayed"),
+    ("Chip delayed | Tech | Example News", "Example News", "Chip delayed"),
+    ("Why now - and why not later - Example News", "Example News", "Why now - and why not later"),
+    ("Chip delayed: what it means - Example News", None, "Chip delayed: what it means"),
+    ("Plain headline", "Example News", "Plain headline"),
+])
+def test_strip_site_suffix(title, site, headline):
+    assert strip_site_suffix(title, site) == headline
+
+
+PAGE = """<html lang="{lang}"><head><title>Battery maker opens plant | Tech | Voltage Daily</title>
+<meta property="og:site_name" content="Voltage Daily">
+<meta name="author" content="By Mira Okafor, Staff Writer">
+<meta property="article:published_time" content="{date}">
+<script type="application/ld+json">{{"@type": "NewsArticle", "datePublished": "2024-05-06T08:30:00"}}</script>
+</head><body><article><h1>Battery maker opens plant</h1>
+<p>The factory will employ four hundred people and make cells for buses and trucks.</p>
+<p>It is the first plant of its kind in the region, officials said at the opening.</p>
+</article></body></html>"""
+
+
+def test_page_metadata_fields():
+    art = extract(PAGE.format(lang="en-GB", date="2024-05-06T08:30:00+02:00"))
+    assert art.title == "Battery maker opens plant"
+    assert art.authors == ["Mira Okafor"]
+    # JSON-LD has no zone, the meta tag does: the zoned value wins.
+    assert art.published == "2024-05-06T08:30:00+02:00"
+    assert art.language == "en"
+
+
+def test_placeholder_dates_are_dropped():
+    html = PAGE.format(lang="en", date="0001-01-01T00:00:00Z").replace(
+        "2024-05-06T08:30:00", "0001-01-01T00:00:00")
+    assert extract(html).published is None
+
+
+def test_language_guessed_from_text_when_undeclared():
+    html = PAGE.format(lang="", date="2024-05-06T08:30:00Z")
+    assert extract(html).language == "en"
+    de = ("<html><body><article>" + "<p>Die Fabrik soll in diesem Jahr eröffnet werden, und "
+          "der Betreiber ist mit dem Verlauf der Arbeiten auf der Baustelle sehr zufrieden.</p>" * 3
+          + "</article></body></html>")
+    assert extract(de).language == "de"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("배터리 공장이 문을 열었다. 이 공장은 지역에서 처음으로 버스와 트럭용 셀을 생산한다. " * 3, "ko"),
+    ("電池工場が開所した。この工場は地域で初めてバスやトラック向けのセルを生産する。" * 3, "ja"),
+    ("La fábrica empleará a cuatrocientas personas y es la primera de la región, según "
+     "dijeron los responsables en la inauguración del lunes por la mañana con el alcalde.", "es"),
+    ("short", None),
+])
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang
