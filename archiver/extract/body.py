@@ -341,5 +341,11 @@ def _join_table_rows(picked: list[Block]) -> list[Block]:
 def extract_body(body, title, authors, template=None) -> list[str]:
     blocks, root = walk(body)
     skip = template.known_indices(blocks) if template is not None else set()
+    if skip:
+        # When the "repeats" are most of the page's prose, this is the story itself seen
+        # before (the same article under several URLs), not the site's furniture.
+        full = sum(block_weights(blocks, set()))
+        if sum(block_weights(blocks, skip)) < 0.4 * full:
+            skip = set()
     ranges = choose_ranges(blocks, root, skip)
     return clean(blocks, ranges, title, authors, template)
