@@ -56,6 +56,8 @@ def test_removal_is_an_event_and_nothing_is_deleted(archive):
     assert archive.db["versions"].count == 1
     assert archive.record(cap(A, "t3")).outcome == "unchanged"
     assert archive.db["articles"].get(1)["status"] == "live"
+    events = [(e["kind"], e["at"]) for e in archive.db.query("select * from events order by id")]
+    assert events == [("removed", "t2"), ("restored", "t3")]
 
 
 def test_failure_for_unknown_url_is_kept(archive):

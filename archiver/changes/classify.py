@@ -190,11 +190,17 @@ def _body_changes(al: Alignment, new_paras, new_index, old_index, published):
             if main_block is None or PRIORITY.index(best) < PRIORITY.index(main_block[0]):
                 main_block = (best, text)
 
+    in_update = None  # new paragraph -> kind of the update block it belongs to
     for row in al.rows:
         if row.level == "sentence":
             detail = {"op": row.op, "old_paragraph": old_index[row.old_index]}
             if row.old_text and row.new_text:
                 detail.update(_word_delta(row.old_text, row.new_text))
+            if in_update is None:
+                in_update = {k: u.kind for u in find_updates(new_paras, published=published)
+                             for k in range(u.start, u.end)}
+            if row.new_index in in_update:  # an update reworded or extended, not the story
+                detail["in_update"] = in_update[row.new_index]
             changes.append(Change("sentence_edit", row.old_text, row.new_text, new_index[row.new_index], detail))
         elif row.op == "added" and row.new_index not in covered:
             changes.append(Change("paragraph_added", None, row.new_text, new_index[row.new_index], {}))

@@ -6,7 +6,8 @@ The rules that keep the archive honest live here:
 - one whose story equals an older version is a return to it (an event), never a new version;
 - anything else is a new version, classified against the current one by `archiver.changes`
   (so a bare re-dating or byline change is a version too, labelled `redated`/`byline_change`);
-- a 404/410 or a redirect to the home page for a known article is a `removed` event.
+- a 404/410 or a redirect to the home page for a known article is a `removed` event, and a
+  story seen again after that a `restored` one.
 """
 
 from __future__ import annotations
@@ -170,8 +171,16 @@ class Archive:
         aid, at = article["id"], capture.fetched_at
         current = (self.version_row(aid, article["current_version"])
                    if article["current_version"] else None)
-        if article["status"] == "removed":
+        result = self._story_outcome(capture, article, current)
+        if article["status"] == "removed":  # it was gone and is back: say so, and when
             self.db["articles"].update(aid, {"status": "live"})
+            self._event(aid, result.capture_id, at, "restored",
+                        {"version": result.version, "outcome": result.outcome})
+        return result
+
+    def _story_outcome(self, capture: Capture, article: dict, current: dict | None
+                       ) -> RecordResult:
+        aid, at = article["id"], capture.fetched_at
         meta = _meta(capture.article)
         if current and current["story_hash"] == capture.story_hash and _row_meta(current) == meta:
             return self._seen_again(capture, article, current, "unchanged")
@@ -251,13 +260,15 @@ class Archive:
                        comparison, current: dict | None) -> list[dict[str, Any]]:
         """The updates present in this version, each keeping its identity across versions."""
         found = [u.to_dict() for u in find_updates(story.paragraphs, published=story.published)]
-        covered = {u["start"] for u in found}
-        if comparison.kind == "appended_update" and comparison.added_text:
-            start = len(story.paragraphs) - comparison.added_text.count("\n\n") - 1
-            if start not in covered and not any(u["start"] <= start < u["end"] for u in found):
-                found.append({"kind": "update", "position": "appended", "marker": None,
-                              "text": comparison.added_text, "stated_time": None,
-                              "start": start, "end": len(story.paragraphs)})
+        # An update block added without a marker is still an update: keep what compare() saw.
+        for change in comparison.changes:
+            if change.kind not in ("appended_update", "prepended_update") or change.detail.get("marker"):
+                continue
+            start, end = change.paragraph, change.detail["end"]
+            if not any(u["start"] <= start < u["end"] for u in found):
+                found.append({"kind": "update", "position": change.detail["position"],
+                              "marker": None, "text": change.new, "stated_time": None,
+                              "start": start, "end": end})
         previous = self.updates_of(current["id"]) if current else []
         # Unmarked updates of the previous version live on while their text is still there.
         text = "\n\n".join(story.paragraphs)
