@@ -72,13 +72,16 @@ def story_hash(article: Article) -> str:
 def normalize_url(url: str) -> str:
     """Drop tracking parameters and the fragment; lower-case scheme and host."""
     parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _TRACKING.match(k)]
+    # Re-encode the query only when a parameter was dropped: servers can be picky about encoding.
+    query = parts.query if len(kept) == len(pairs) else urlencode(kept)
     netloc = parts.netloc.lower()
     if parts.scheme == "http" and netloc.endswith(":80"):
         netloc = netloc[:-3]
     elif parts.scheme == "https" and netloc.endswith(":443"):
         netloc = netloc[:-4]
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
 
 
 def site_of(url: str) -> str:

@@ -85,7 +85,8 @@ class NewsSpider(SitemapSpider):
                           cb_kwargs={"depth_left": self.depth})
 
     def _article_request(self, url: str, *, source: str, dont_filter: bool = False) -> Request:
-        return Request(url, callback=self.parse_article, errback=self.on_article_error,
+        """Tracking parameters go before the fetch, so one story is fetched once per run."""
+        return Request(normalize_url(url), callback=self.parse_article, errback=self.on_article_error,
                        dont_filter=dont_filter, meta={"archiver_source": source})
 
     # Articles ---------------------------------------------------------------------------

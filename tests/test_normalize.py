@@ -17,6 +17,8 @@ def test_relative_times_and_empty_paragraphs_are_dropped():
 def test_tracking_parameters_and_fragments_go():
     url = "HTTPS://News.Example:443/a/story?id=7&utm_source=x&fbclid=abc&gclid=1#comments"
     assert normalize_url(url) == "https://news.example/a/story?id=7"
+    # an untouched query keeps its own encoding
+    assert normalize_url("http://a.example/s?q=a%20b&x=%2F") == "http://a.example/s?q=a%20b&x=%2F"
 
 
 def test_identity_prefers_same_site_canonical():
