@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from archiver.article import Article
-from archiver.changes import compare, find_updates, match_updates
+from archiver.changes import compare, detect_marker, find_updates, match_updates
 from archiver.items import Capture
 from archiver.storage import Archive
 from pipelines.normalize import NormalizePipeline
@@ -105,6 +105,22 @@ def test_enough_sequences_cover_every_kind():
     assert {"unchanged", "returned", "removed"} <= seen
     assert update_kinds == {"update", "correction", "editors_note", "clarification"}
     assert positions - {None} == {"appended", "prepended", "inline"}
+
+
+def test_sequences_use_the_common_markers_in_four_languages():
+    markers, languages = set(), set()
+    for path in FILES:
+        for v in load(path)["versions"]:
+            for p in v.get("paragraphs", []):
+                m = detect_marker(p)
+                if m:
+                    markers.add(m.marker)
+                    languages.add(m.language)
+    assert languages == {"en", "de", "fr", "es"}
+    for prefix in ("Update 2:", "UPDATE (7:02 p.m.):", "Updated at ", "Update, April 24th",
+                   "Correction:", "Clarification:", "Editor's note:", "Nachtrag:", "Korrektur:",
+                   "Mise à jour :", "Actualización:", "Aclaración:"):
+        assert any(m.startswith(prefix) for m in markers), prefix
 
 
 def test_pure_api(sequence):

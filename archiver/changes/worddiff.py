@@ -1,8 +1,9 @@
 """Word-level diff of two texts, for people reading a change in a terminal.
 
-Tokens are words and the whitespace between them, so the output keeps paragraph breaks;
-difflib does the matching. Whitespace-only differences are shown as equal, because the
-archive never treats them as a change.
+difflib matches the word sequences only; the whitespace between words is carried along from
+the texts (the new one where it has the words, the old one for removed words), so paragraph
+breaks survive and whitespace-only differences never show up, just as the archive never
+counts them as a change.
 """
 
 from __future__ import annotations
@@ -10,23 +11,16 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-_TOKEN = re.compile(r"\s+|\S+")
-
-
-def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text or "")
-
-
-def _key(token: str) -> str:
-    if token.isspace():
-        return "\n\n" if "\n\n" in token else " "
-    return token
+_WORD = re.compile(r"\S+")
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """[(op, text)] with op in equal|removed|added; joining equal+added texts gives `new`."""
-    a, b = _tokens(old), _tokens(new)
-    ka, kb = [_key(t) for t in a], [_key(t) for t in b]
+    """[(op, text)] with op in equal|removed|added, in reading order.
+
+    Joining the equal and added texts gives `new` (up to its leading/trailing whitespace).
+    """
+    old, new = old or "", new or ""
+    a, b = list(_WORD.finditer(old)), list(_WORD.finditer(new))
     out: list[tuple[str, str]] = []
 
     def emit(op: str, text: str) -> None:
@@ -37,18 +31,26 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
         else:
             out.append((op, text))
 
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+    done = 0  # position in `new` up to which everything has been emitted
+    matcher = SequenceMatcher(None, [m.group() for m in a], [m.group() for m in b],
+                              autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        gap = new[done:b[j1].start()] if j2 > j1 else ""
         if tag == "equal":
-            emit("equal", "".join(b[j1:j2]))
+            if not gap and out and out[-1][0] == "removed" and i1 > 0:
+                gap = old[a[i1 - 1].end():a[i1].start()]  # "[-B-] C", not "[-B-]C"
+            emit("equal", gap + new[b[j1].start():b[j2 - 1].end()])
+            done = b[j2 - 1].end()
             continue
-        removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
-        # keep the whitespace around a changed run outside the markers
-        core_r, core_a = removed.strip(), added.strip()
-        lead = added[: len(added) - len(added.lstrip())] if core_a else removed[: len(removed) - len(removed.lstrip())]
-        trail = added[len(added.rstrip()):] if core_a else removed[len(removed.rstrip()):]
-        emit("equal", lead)
-        emit("removed", core_r)
-        emit("added", core_a)
-        emit("equal", trail)
+        if i2 > i1:
+            if gap:
+                emit("equal", gap)
+                gap = ""
+            elif out and i1 > 0:  # keep the old separator before removed words
+                emit("equal", old[a[i1 - 1].end():a[i1].start()])
+            emit("removed", old[a[i1].start():a[i2 - 1].end()])
+        if j2 > j1:
+            emit("equal", gap)
+            emit("added", new[b[j1].start():b[j2 - 1].end()])
+            done = b[j2 - 1].end()
     return out
-
