@@ -34,6 +34,9 @@ _PROSE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "td", "tr", "d
 NEG_FACTOR = 0.25
 BIG_SHARE = 0.5
 PULL_WINDOW = 40
+# A twin of the story container (same tag and class) needs this share of its score: the
+# class identity is already strong evidence, so the bar is lower than for plain siblings.
+TWIN_SHARE = 0.1
 
 
 def block_weights(blocks: list[Block], skip: set[int]) -> list[float]:
@@ -197,18 +200,23 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tupl
             continue
         ld = _link_density(sib, clen, llen)
         if sib.score * (1.0 - ld) >= threshold:
+            unmark_big_furniture(sib, blocks, cw, BIG_SHARE)
             ranges.append((sib.start, sib.end, sib.depth))
         elif sib.tag == "p" and sib.end - sib.start == 1:
             n = clen[sib.end] - clen[sib.start]
             text = blocks[sib.start].text
             if (n > 80 and ld < 0.25) or (0 < n <= 80 and ld == 0 and _SENTENCE_END.search(text)):
                 ranges.append((sib.start, sib.end, sib.depth))
-    return _add_twins(root, first, best, ranges, threshold, clen, llen)
+    return _add_twins(root, first, best, ranges, max(1.0, best_score * TWIN_SHARE), clen, llen,
+                      blocks, cw)
 
 
-def _add_twins(root, first, best, ranges, threshold, clen, llen):
+def _add_twins(root, first, best, ranges, threshold, clen, llen, blocks, cw):
     """Stories cut into sections by full-width media are several containers of the same
-    template class, often far apart in the tree: add the ones that also hold prose."""
+    template class, often far apart in the tree: add the ones that also hold prose.
+    The story's own siblings were already judged (by the stricter sibling rule) and are
+    not reconsidered here: a look-alike right next to the story is more often a trailing
+    "About the company" text component than a continuation."""
     sigs = set()
     for f in (first, best):
         cls = f.el.get("class")
@@ -228,11 +236,13 @@ def _add_twins(root, first, best, ranges, threshold, clen, llen):
         fr = stack.pop()
         if fr.end <= fr.start:
             continue
-        if fr.negf is None and (fr.tag, fr.el.get("class")) in sigs and \
+        if fr.negf is None and fr.parent is not best.parent and \
+                (fr.tag, fr.el.get("class")) in sigs and \
                 fr.score * (1.0 - _link_density(fr, clen, llen)) >= threshold and \
                 covered[fr.end] == covered[fr.start]:
             # (Ancestors are visited first and matches are not descended into, so the
             # twins found here cannot overlap each other.)
+            unmark_big_furniture(fr, blocks, cw, BIG_SHARE)
             extra.append((fr.start, fr.end, fr.depth))
             continue
         stack.extend(fr.children)
