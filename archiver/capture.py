@@ -35,13 +35,14 @@ def capture_page(
     *,
     template=None,
     source: str | None = None,
+    fetched_at: str | None = None,
 ) -> Capture:
     """Build the capture of an article fetch; never raises on what a server sends."""
     content_type = _header(headers, "content-type")
     capture = Capture(
         url=url,
         final_url=final_url,
-        fetched_at=now_iso(),
+        fetched_at=fetched_at or now_iso(),
         status=status,
         content_type=content_type,
         etag=_header(headers, "etag"),

@@ -1,7 +1,9 @@
 """A book of learned site templates, one per site, kept in the archive between crawls.
 
 Extraction gets better as a crawl goes on: blocks that repeat across a site's pages are
-its template and are stripped from later pages (see `archiver.extract.SiteTemplate`).
+its template and are stripped from later pages (see `archiver.extract.SiteTemplate`). Until a
+site's template is warm (has seen `min_pages` pages), the spider holds that site's pages
+back, so that even the first pages of a new site are stored without its repeated blocks.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ class TemplateBook:
 
     def for_url(self, url: str) -> SiteTemplate:
         return self.sites.setdefault(site_of(url), SiteTemplate())
+
+    def is_warm(self, url: str) -> bool:
+        """Whether the site's template has seen enough pages to tell its repeated blocks."""
+        template = self.for_url(url)
+        return len(template.pages) >= template.min_pages
 
     def observe(self, url: str, html: bytes) -> None:
         self.for_url(url).observe(html, url)

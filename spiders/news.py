@@ -17,18 +17,21 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
-from archiver.capture import capture_page, failed_capture
+from archiver.capture import capture_page, failed_capture, now_iso
 from archiver.links import looks_like_article, looks_like_listing
 from archiver.normalize import normalize_url, site_of
 from archiver.storage import Archive
 from archiver.templates import TemplateBook
 
 MAX_FEED_ENTRIES = 2000
+# Article pages kept in memory while their sites' templates warm up, at most.
+MAX_HELD = 200
 
 
 def _split(value: str | None) -> list[str]:
@@ -53,6 +56,8 @@ class NewsSpider(SitemapSpider):
         # Offsite filtering works on host names; start pages are also held to their port below.
         self.allowed_domains = sorted({urlsplit(u).hostname for u in given if urlsplit(u).hostname})
         self.templates: TemplateBook | None = None
+        # Article pages of sites whose template is still cold, by site (see parse_article).
+        self._held: dict[str, list[dict[str, Any]]] = {}
         self._links = LinkExtractor(deny_extensions=None, unique=True)
 
     @classmethod
@@ -62,6 +67,7 @@ class NewsSpider(SitemapSpider):
             spider.depth = crawler.settings.getint("ARCHIVER_START_DEPTH", 2)
         spider.templates = TemplateBook.from_crawler(crawler)
         spider.db_path = crawler.settings.get("ARCHIVER_DB")
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -92,18 +98,48 @@ class NewsSpider(SitemapSpider):
     # Articles ---------------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterable[Any]:
-        requested = (response.meta.get("redirect_urls") or [response.url])[0]
-        template = self.templates.for_url(response.url) if self.templates else None
-        capture = capture_page(
-            requested, response.url, response.status, _headers(response), response.body,
-            template=template, source=response.meta.get("archiver_source", "sitemaps"),
-        )
-        if capture.error:
-            self.logger.warning("No story from %s: %s", response.url, capture.error)
-            self.crawler.stats.inc_value("archiver/failed_captures")
-        elif self.templates:
+        fetched = {
+            "url": (response.meta.get("redirect_urls") or [response.url])[0],
+            "final_url": response.url, "status": response.status,
+            "headers": _headers(response), "body": response.body, "fetched_at": now_iso(),
+            "source": response.meta.get("archiver_source", "sitemaps"),
+        }
+        if self.templates is not None and 200 <= response.status < 300:
+            site = site_of(response.url)
             self.templates.observe(response.url, response.body)
-        yield capture
+            if not self.templates.is_warm(response.url) and self._held_count() < MAX_HELD:
+                # Too few pages of this site seen to know its template: extract later.
+                self._held.setdefault(site, []).append(fetched)
+                self.crawler.stats.inc_value("archiver/held_for_template")
+                return
+            yield from self._release(site)
+        yield self._capture(fetched)
+
+    def _capture(self, fetched: dict[str, Any]):
+        template = self.templates.for_url(fetched["final_url"]) if self.templates else None
+        capture = capture_page(**fetched, template=template)
+        if capture.error:
+            self.logger.warning("No story from %s: %s", fetched["final_url"], capture.error)
+            self.crawler.stats.inc_value("archiver/failed_captures")
+        return capture
+
+    def _held_count(self) -> int:
+        return sum(len(pages) for pages in self._held.values())
+
+    def _release(self, site: str) -> Iterable[Any]:
+        for fetched in self._held.pop(site, []):
+            yield self._capture(fetched)
+
+    def release_all(self, response: Response | None = None) -> Iterable[Any]:
+        """Extract every held page with what its site's template knows by now."""
+        for site in list(self._held):
+            yield from self._release(site)
+
+    def _on_idle(self) -> None:
+        if self._held:
+            self.crawler.engine.crawl(Request("data:,", callback=self.release_all,
+                                              dont_filter=True))
+            raise DontCloseSpider
 
     def on_article_error(self, failure) -> Iterable[Any]:
         request = failure.request

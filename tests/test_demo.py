@@ -111,10 +111,6 @@ def test_site_templates_learned(demo):
             assert template.is_boilerplate(site["template_block"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "template cold start: the first pages of a site are stored before its template has seen "
-    "min_pages pages, so they keep the repeated block; the revisit, with the template learned, "
-    "then strips it and stores a spurious paragraph_removed version (spider/storage issue)"))
 def test_template_block_never_stored(demo):
     for site, art in ARTICLES:
         if not site.get("template_block"):
