@@ -97,3 +97,39 @@ async def test_in_process_crawl_counts_every_outcome(fixture_site, tmp_path):
     assert stats["archiver/captures/new_version"] == 1
     assert stats["archiver/captures/failed"] == 1
     assert stats["archiver/failed_captures"] == 1
+
+
+def _story_page(url: str, n: int) -> HtmlResponse:
+    words = ["router", "laptop", "battery", "chip", "browser", "phone", "satellite", "modem"]
+    story = "".join(f"<p>The {words[n]} maker shipped fix {words[(n + k) % 8]} for the flaw, "
+                    f"which affected {words[k]} owners, researchers told {words[7 - n]}.</p>"
+                    for k in range(4))
+    body = (f"<html><body><article><h1>Story {n}</h1>{story}"
+            "<p>Support independent tech journalism and become a member today.</p>"
+            "</article></body></html>").encode()
+    return HtmlResponse(url=url, body=body, headers={"Content-Type": "text/html"},
+                        request=Request(url))
+
+
+def test_pages_of_a_new_site_wait_for_its_template(tmp_path):
+    crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(tmp_path / "a.db")})
+    spider = NewsSpider.from_crawler(crawler, urls="http://n.example/a-b-c/")
+    urls = [f"http://n.example/2026/03/story-number-{n}/" for n in range(4)]
+    assert list(spider.parse_article(_story_page(urls[0], 0))) == []
+    assert list(spider.parse_article(_story_page(urls[1], 1))) == []
+    released = list(spider.parse_article(_story_page(urls[2], 2)))  # the template is warm now
+    assert [c.url for c in released] == urls[:3]
+    for capture in released:
+        assert not any("Support independent" in p for p in capture.article.paragraphs)
+        assert len(capture.article.paragraphs) == 4
+    [fourth] = spider.parse_article(_story_page(urls[3], 3))  # no waiting any more
+    assert fourth.url == urls[3]
+    assert crawler.stats.get_value("archiver/held_for_template") == 2
+
+
+def test_held_pages_are_released_when_the_crawl_runs_dry(tmp_path):
+    crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(tmp_path / "a.db")})
+    spider = NewsSpider.from_crawler(crawler, urls="http://n.example/a-b-c/")
+    assert list(spider.parse_article(_story_page("http://n.example/2026/03/only-story-here/", 1))) == []
+    [capture] = spider.release_all()
+    assert capture.article and capture.fetched_at and not spider._held
