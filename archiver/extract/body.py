@@ -264,17 +264,17 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
     picked = _join_table_rows(picked)
     title_core = core(title) if title else ""
     author_cores = [core(a) for a in authors if a]
+    keys = [core(b.text) for b in picked]
     counts: dict[str, int] = {}
-    for b in picked:
-        k = core(b.text)
+    for k in keys:
         counts[k] = counts.get(k, 0) + 1
 
     out: list[Block] = []
+    key_of: dict[int, str] = {}
     seen: set[str] = set()
-    for b in picked:
+    for b, k in zip(picked, keys):
         text = b.text
         n = len(text)
-        k = core(text)
         if not k:
             continue
         if b.tag == "h1":
@@ -298,6 +298,7 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
                 not _SENTENCE_END.search(text):
             continue
         seen.add(k)
+        key_of[id(b)] = k
         out.append(b)
 
     if template is not None and out:
@@ -305,7 +306,7 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
 
     # Pull quotes: a short block whose words all appear inside a longer kept block.
     if len(out) > 1:
-        cores = [core(b.text) for b in out]
+        cores = [key_of.get(id(b)) or core(b.text) for b in out]
         keep = []
         for i, b in enumerate(out):
             c = cores[i]
