@@ -6,6 +6,8 @@
   record and the paragraph/sentence `AlignRow`s.
 - `match_updates(old_updates, new_updates)`: which updates in the new version continue which
   in the old one.
+- `version_updates(paragraphs, comparison, previous)`: find_updates corrected by what compare
+  saw added (exact block extent, unmarked update blocks), as the archive stores them.
 - `word_diff(old_text, new_text)`: equal/removed/added runs of words, for display.
 """
 
@@ -14,6 +16,7 @@ from archiver.changes.markers import Marker, detect_marker
 from archiver.changes.models import AlignRow, Change, Comparison, Update
 from archiver.changes.sentences import split_sentences
 from archiver.changes.stated_time import parse_stated_time
+from archiver.changes.tracking import version_updates
 from archiver.changes.updates import find_updates, match_updates
 from archiver.changes.worddiff import word_diff
 
@@ -29,5 +32,6 @@ __all__ = [
     "match_updates",
     "parse_stated_time",
     "split_sentences",
+    "version_updates",
     "word_diff",
 ]

@@ -66,6 +66,7 @@ def find_updates(paragraphs: list[str], *, published: str | None = None) -> list
         block_len = appended_from - k
         m = found[k]
         before = k - top_end
+        # a guess from one version alone: compare() knows the real extent of an added block
         fits = block_len <= max(3, before) if m.kind == "update" else block_len <= 2
         if not fits or before == 0:
             break

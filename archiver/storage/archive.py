@@ -21,7 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archiver.article import Article
-from archiver.changes import compare, find_updates, match_updates
+from archiver.changes import compare, match_updates, version_updates
 from archiver.items import Capture
 from archiver.normalize import normalize_url, site_of
 from archiver.storage.schema import migrations
@@ -259,27 +259,10 @@ class Archive:
     def _store_updates(self, aid: int, version_id: int, number: int, story: Article,
                        comparison, current: dict | None) -> list[dict[str, Any]]:
         """The updates present in this version, each keeping its identity across versions."""
-        found = [u.to_dict() for u in find_updates(story.paragraphs, published=story.published)]
-        # An update block added without a marker is still an update: keep what compare() saw.
-        for change in comparison.changes:
-            if change.kind not in ("appended_update", "prepended_update") or change.detail.get("marker"):
-                continue
-            start, end = change.paragraph, change.detail["end"]
-            if not any(u["start"] <= start < u["end"] for u in found):
-                found.append({"kind": "update", "position": change.detail["position"],
-                              "marker": None, "text": change.new, "stated_time": None,
-                              "start": start, "end": end})
         previous = self.updates_of(current["id"]) if current else []
-        # Unmarked updates of the previous version live on while their text is still there.
-        text = "\n\n".join(story.paragraphs)
-        for old in previous:
-            if not old.get("marker") and old["text"] in text and not any(
-                    u["text"] == old["text"] for u in found):
-                start = _paragraph_index(story.paragraphs, old["text"])
-                found.append({**old, "start": start,
-                              "end": start + old["text"].count("\n\n") + 1})
-        found.sort(key=lambda u: u["start"])
-        matches = match_updates([_as_update(u) for u in previous], [_as_update(u) for u in found])
+        before = [_as_update(u) for u in previous]
+        found = version_updates(story.paragraphs, comparison, before, published=story.published)
+        matches = match_updates(before, found)
         next_key = self._next_update_key(aid)
         rows = []
         for i, update in enumerate(found):
@@ -289,10 +272,10 @@ class Archive:
                 next_key += 1
             rows.append({
                 "article_id": aid, "version_id": version_id, "version": number, "seq": i,
-                "update_key": key, "first_version": first, "kind": update["kind"],
-                "position": update["position"], "marker": update.get("marker"),
-                "text": update["text"], "stated_time": update.get("stated_time"),
-                "start": update["start"], "end": update["end"],
+                "update_key": key, "first_version": first, "kind": update.kind,
+                "position": update.position, "marker": update.marker or None,
+                "text": update.text, "stated_time": update.stated_time,
+                "start": update.start, "end": update.end,
             })
         self.db["updates"].insert_all(rows)
         return [_public_update(r) for r in rows]
@@ -329,11 +312,6 @@ def _meta(story: Article) -> tuple:
 def _row_meta(row: dict[str, Any]) -> tuple:
     return (json.loads(row["authors"] or "[]"), row["modified"] or None,
             json.loads(row["headlines"] or "{}"))
-
-
-def _paragraph_index(paragraphs: list[str], block: str) -> int:
-    first = block.split("\n\n", 1)[0]
-    return paragraphs.index(first) if first in paragraphs else len(paragraphs)
 
 
 def _as_update(row: dict[str, Any]):
