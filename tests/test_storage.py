@@ -156,3 +156,17 @@ def test_new_version_after_a_return_is_compared_with_the_live_one(archive):
     versions = queries.history(archive, URL)["versions"]
     assert [(v["version"], v["compared_with"], v["change"]) for v in versions] == [
         (1, None, "first"), (2, 1, "sentence_edit"), (3, 1, "appended_update")]
+
+
+def test_what_compare_calls_unchanged_adds_no_version(archive):
+    """Same instant written differently, a headline variant the extractor missed this time,
+    whitespace noise on a capture that skipped the normalize pipeline: none is a version."""
+    first = cap(["The recall covers 40,000 packs."], "t1")
+    first.article.modified = "2026-03-02T09:15:00Z"
+    first.article.headlines = {"og_title": "A title", "twitter_title": "A title"}
+    archive.record(first)
+    again = cap(["  The recall\u00a0covers 40,000 packs.\u200b"], "t2")
+    again.article.modified = "2026-03-02T09:15:00+00:00"
+    again.article.headlines = {"og_title": "A title"}
+    assert archive.record(again).outcome == "unchanged"
+    assert archive.db["versions"].count == 1

@@ -1,8 +1,9 @@
 """Write captures into the archive: one transaction per capture, nothing ever deleted.
 
 The rules that keep the archive honest live here:
-- a capture whose story hash and metadata (byline, declared modified time, headline variants)
-  equal the article's current version only bumps `last_seen`;
+- a capture that `compare()` finds unchanged against the article's current version (story,
+  byline, declared modified time and headline variants; whitespace and Unicode form never
+  count) only bumps `last_seen`;
 - one whose story equals an older version is a return to it (an event), never a new version;
 - anything else is a new version, classified against the current one by `archiver.changes`
   (so a bare re-dating or byline change is a version too, labelled `redated`/`byline_change`);
@@ -180,35 +181,36 @@ class Archive:
 
     def _story_outcome(self, capture: Capture, article: dict, current: dict | None
                        ) -> RecordResult:
-        aid, at = article["id"], capture.fetched_at
-        meta = _meta(capture.article)
-        if current and current["story_hash"] == capture.story_hash and _row_meta(current) == meta:
+        aid, at, story = article["id"], capture.fetched_at, capture.article
+        comparison = compare(version_article(current) if current else None, story)
+        if current and comparison.kind == "unchanged":
             return self._seen_again(capture, article, current, "unchanged")
-        earlier = self._earlier(aid, capture.story_hash, meta, current)
+        earlier = self._earlier(aid, capture, current)
         if earlier:
             result = self._seen_again(capture, article, earlier, "returned")
             self._event(aid, result.capture_id, at, "returned_to_version",
                         {"version": earlier["version"],
                          "from_version": current["version"] if current else None})
             return result
-        return self._new_version(capture, article, current)
+        return self._new_version(capture, article, current, comparison)
 
-    def _earlier(self, aid: int, story: str, meta: tuple, current: dict | None
+    def _earlier(self, aid: int, capture: Capture, current: dict | None
                  ) -> dict[str, Any] | None:
-        """The version this capture returns to, if any (a flip-flop or a rollback).
+        """The older version this capture returns to, if any (a flip-flop or a rollback).
 
-        A story equal to an older version returns to it. When the story equals the current
-        version and only metadata (byline, dates, headline variants) differ, only an older
-        version with the same metadata too counts as a return; otherwise it is a new version.
+        A story (title and paragraphs) equal to an older version's returns to it, preferring
+        one whose byline, dates and headline variants match too. When the story equals the
+        current version's and only that metadata differs, only such a full match is a return;
+        otherwise the capture is a new version (redated, byline_change, title_change).
         """
-        rows = list(self.db.query(
+        rows = [r for r in self.db.query(
             "select * from versions where article_id = ? and story_hash = ? "
-            "order by version desc", [aid, story]))
-        rows = [r for r in rows if not current or r["id"] != current["id"]]
-        same = [r for r in rows if _row_meta(r) == meta]
-        if same:
-            return same[0]
-        if rows and not (current and current["story_hash"] == story):
+            "order by version desc", [aid, capture.story_hash])
+            if not current or r["id"] != current["id"]]
+        for row in rows:
+            if compare(version_article(row), capture.article).kind == "unchanged":
+                return row
+        if rows and not (current and current["story_hash"] == capture.story_hash):
             return rows[0]
         return None
 
@@ -223,11 +225,9 @@ class Archive:
         return RecordResult(outcome, article["id"], version["version"], None, updates,
                             capture_id)
 
-    def _new_version(self, capture: Capture, article: dict, current: dict | None
-                     ) -> RecordResult:
+    def _new_version(self, capture: Capture, article: dict, current: dict | None,
+                     comparison) -> RecordResult:
         story, at, aid = capture.article, capture.fetched_at, article["id"]
-        previous = version_article(current) if current else None
-        comparison = compare(previous, story)
         number = article["latest_version"] + 1
         versions = self.db["versions"]
         versions.insert({
@@ -302,16 +302,6 @@ class Archive:
             self.db["site_templates"].upsert_all(
                 ({"site": site, "template": data, "updated_at": now_iso()}
                  for site, data in templates.items()), pk="site")
-
-
-def _meta(story: Article) -> tuple:
-    """What besides the story can make a new version: byline, declared modified, headlines."""
-    return (list(story.authors or []), story.modified or None, dict(story.headlines or {}))
-
-
-def _row_meta(row: dict[str, Any]) -> tuple:
-    return (json.loads(row["authors"] or "[]"), row["modified"] or None,
-            json.loads(row["headlines"] or "{}"))
 
 
 def _as_update(row: dict[str, Any]):
