@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from archiver.extract.blocks import Block, Frame, walk
+from archiver.extract.boilerplate import discussion
 from archiver.extract.text import collapse, core, fingerprint
 
 _PARA_TAGS = frozenset({"p", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "li",
@@ -67,7 +68,7 @@ def unmark_big_furniture(root: Frame, blocks: list[Block], cw: list[float],
     stack = [root]
     while stack:
         fr = stack.pop()
-        if fr.neg and (cw[fr.end] - cw[fr.start]) > share * total:
+        if fr.neg and (cw[fr.end] - cw[fr.start]) > share * total and not discussion(fr.el):
             fr.neg = False
         parent = fr.parent
         fr.negf = fr if fr.neg else (parent.negf if parent is not None else None)

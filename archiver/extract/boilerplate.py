@@ -79,6 +79,16 @@ def classify_attrs(attrs: str) -> tuple[bool, bool]:
     return hit
 
 
+_DISCUSSION = ("comment", "disqus", "respond", "reply", "replies", "discussion")
+
+
+def discussion(el) -> bool:
+    """Reader comments: furniture however much text they hold (never "the story itself")."""
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+    words = _SPLIT.split(_CAMEL.sub("-", attrs).lower())
+    return any(w.startswith(_DISCUSSION) for w in words if w)
+
+
 def hidden(el) -> bool:
     """Hidden from readers by the hidden attribute, inline style, aria-hidden or a furniture role."""
     get = el.get
