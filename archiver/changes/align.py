@@ -69,10 +69,49 @@ class Alignment:
     changed: list[tuple[int, int]] = field(default_factory=list)  # (old, new) edited pairs
 
 
-def _diff_items(old: list[str], new: list[str], threshold: float):
+def _same_words(a: list[str], b: list[str]) -> bool:
+    return " ".join(a) == " ".join(b)
+
+
+def _regroup(old: list[str], new: list[str], i1: int, i2: int, j1: int, j2: int):
+    """Trim paragraphs that were only split or merged (same words) off both ends of a block.
+
+    A page re-rendered with one paragraph broken in two is not an edit, and the tail of a
+    split last paragraph must not pass for an appended update.
+    """
+    def step(forward):
+        for ka in (1, 2, 3):
+            for kb in (1, 2, 3):
+                if (ka, kb) == (1, 1) or ka > i2 - i1 or kb > j2 - j1:
+                    continue
+                if forward:
+                    if _same_words(old[i1:i1 + ka], new[j1:j1 + kb]):
+                        return ka, kb
+                elif _same_words(old[i2 - ka:i2], new[j2 - kb:j2]):
+                    return ka, kb
+        return None
+
+    while i1 < i2 and j1 < j2 and (old[i1].startswith(new[j1]) or new[j1].startswith(old[i1])):
+        found = step(True)
+        if not found:
+            break
+        i1, j1 = i1 + found[0], j1 + found[1]
+    while i1 < i2 and j1 < j2 and (old[i2 - 1].endswith(new[j2 - 1]) or new[j2 - 1].endswith(old[i2 - 1])):
+        found = step(False)
+        if not found:
+            break
+        i2, j2 = i2 - found[0], j2 - found[1]
+    return i1, i2, j1, j2
+
+
+def _diff_items(old: list[str], new: list[str], threshold: float, regroup: bool = False):
     """Yield (op, old_index, new_index) for non-equal items, in document order."""
     sm = SequenceMatcher(None, old, new, autojunk=False)
     blocks = [op for op in sm.get_opcodes() if op[0] != "equal"]
+    if regroup:
+        blocks = [(tag, *_regroup(old, new, i1, i2, j1, j2)) if tag == "replace"
+                  else (tag, i1, i2, j1, j2) for tag, i1, i2, j1, j2 in blocks]
+        blocks = [b for b in blocks if b[2] > b[1] or b[4] > b[3]]
     if not blocks:
         return []
     # identical text removed in one place and added in another: a move
@@ -118,7 +157,7 @@ def align(old: list[str], new: list[str]) -> Alignment:
     result = Alignment(new_status=["equal"] * len(new), old_status=["equal"] * len(old))
     if old == new:
         return result
-    for op, i, j in _diff_items(old, new, PARA_THRESHOLD):
+    for op, i, j in _diff_items(old, new, PARA_THRESHOLD, regroup=True):
         if op == "removed":
             result.old_status[i] = "removed"
             result.rows.append(AlignRow("paragraph", "removed", i, None, old[i], None))
