@@ -55,3 +55,32 @@ def test_empty_inputs_give_empty_article():
         art = extract(html)
         assert isinstance(art, Article)
         assert art.paragraphs == []
+
+
+def test_script_rendered_story_falls_back_to_declared_article_body():
+    """A page whose visible HTML has no story (rendered by JavaScript) but whose JSON-LD
+    declares the articleBody: the declared text is the story."""
+    paras = ["The city council voted on Tuesday to put free public Wi-Fi in every library "
+             "branch, starting with the four busiest ones next spring.",
+             "Officials said the project would cost less than expected because the fibre "
+             "is already in place from an earlier upgrade of the traffic lights.",
+             "Residents will need no account; the network will be open from opening to "
+             "closing time and filtered only for known malware sites."]
+    for body in ("\n".join(paras), "".join(f"<p>{p}</p>" for p in paras)):
+        ld = json.dumps({"@type": "NewsArticle", "headline": "Free Wi-Fi for libraries",
+                         "articleBody": body})
+        html = (f'<html><head><script type="application/ld+json">{ld}</script></head>'
+                '<body><nav><a href="/">Home</a> <a href="/local">Local</a></nav>'
+                '<div id="app">Loading…</div></body></html>')
+        art = extract(html)
+        assert art.title == "Free Wi-Fi for libraries"
+        assert art.paragraphs == paras
+
+
+def test_declared_article_body_does_not_replace_a_found_story():
+    story = ["A visible paragraph that is long enough to be the story of this page, and it is.",
+             "Another visible paragraph, with more words, that continues the same story here."]
+    ld = json.dumps({"@type": "NewsArticle", "headline": "H", "articleBody": "short teaser"})
+    html = (f'<html><head><script type="application/ld+json">{ld}</script></head><body>'
+            f'<article>{"".join(f"<p>{p}</p>" for p in story)}</article></body></html>')
+    assert extract(html).paragraphs == story

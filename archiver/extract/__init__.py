@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 
+from lxml import etree
+
 from archiver.article import Article
 from archiver.extract.body import extract_body
 from archiver.extract.dom import parse
 from archiver.extract.metadata import detect_language, extract_metadata
 from archiver.extract.template import SiteTemplate
+from archiver.extract.text import collapse
 
 __all__ = ["SiteTemplate", "extract"]
 
@@ -29,6 +32,21 @@ def extract(html: str | bytes, url: str | None = None, *,
     except Exception:  # noqa: BLE001 - the contract is to never raise on any input
         log.debug("extraction failed for %s", url, exc_info=True)
         return Article()
+
+
+def _declared_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a JSON-LD articleBody (plain text, or HTML in some CMSs)."""
+    if "<" in text and ">" in text:
+        from lxml import html as lxml_html
+        try:
+            frag = lxml_html.fragment_fromstring(text, create_parent="div")
+        except (ValueError, TypeError, etree.ParserError):
+            return []
+        parts = [collapse(" ".join(el.itertext())) for el in frag.iter("p")] or \
+            [collapse(" ".join(frag.itertext()))]
+    else:
+        parts = [collapse(x) for x in text.split("\n")]
+    return [p for p in parts if p]
 
 
 def _extract(html, url, template) -> Article:
@@ -47,6 +65,12 @@ def _extract(html, url, template) -> Article:
     if body is None:
         body = root
     paragraphs = extract_body(body, meta["title"], meta["authors"], template)
+    declared = meta.get("jsonld_body")
+    if declared and len(declared) > 200 and \
+            sum(len(p) for p in paragraphs) < 0.3 * len(declared):
+        # The page renders its story with JavaScript: the publisher's own JSON-LD
+        # articleBody is then the only copy of it in the HTML.
+        paragraphs = _declared_paragraphs(declared) or paragraphs
     language = meta["language"]
     if not language and paragraphs:
         language = detect_language(" ".join(paragraphs[:30]))
