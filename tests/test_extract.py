@@ -84,3 +84,24 @@ def test_declared_article_body_does_not_replace_a_found_story():
     html = (f'<html><head><script type="application/ld+json">{ld}</script></head><body>'
             f'<article>{"".join(f"<p>{p}</p>" for p in story)}</article></body></html>')
     assert extract(html).paragraphs == story
+
+
+def test_subheading_and_list_between_two_parts_of_the_story_are_kept():
+    part1 = "".join(f"<p>Opening paragraph number {i} explains, at some length and with care, "
+                    f"what the new standard changes for makers of chargers and cables.</p>"
+                    for i in range(6))
+    part2 = "".join(f"<p>Later paragraph number {i} describes, with equal care and detail, "
+                    f"how the rules will be enforced across the market from next year.</p>"
+                    for i in range(3))
+    html = (f"<html><body><nav><a href='/'>Home</a></nav><div class='wrap'>"
+            f"<div class='group'>{part1}</div><h2>What happens next</h2>"
+            f"<ul><li>Chargers sold from June must carry the new mark.</li>"
+            f"<li>Older stock can be sold until December.</li></ul>"
+            f"<div class='group'>{part2}</div></div>"
+            f"<div class='related'><h2>Related</h2><ul><li><a href='/x'>Other story</a></li></ul>"
+            f"</div></body></html>")
+    paras = extract(html).paragraphs
+    assert "What happens next" in paras
+    assert "Older stock can be sold until December." in paras
+    assert paras[-1].startswith("Later paragraph number 2")
+    assert "Other story" not in paras and "Related" not in paras

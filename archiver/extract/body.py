@@ -38,6 +38,8 @@ PULL_WINDOW = 40
 # A twin of the story container (same tag and class) needs this share of its score: the
 # class identity is already strong evidence, so the bar is lower than for plain siblings.
 TWIN_SHARE = 0.1
+_SANDWICH_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote",
+                            "table", "pre", "p"})
 
 
 def block_weights(blocks: list[Block], skip: set[int]) -> list[float]:
@@ -192,22 +194,30 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tupl
     if parent is None:
         return [(best.start, best.end, best.depth)]
     threshold = max(10.0, best_score * 0.2)
-    ranges = []
-    for sib in parent.children:
+    kids = [sib for sib in parent.children if sib.end > sib.start]
+    take = [False] * len(kids)
+    for i, sib in enumerate(kids):
         if sib is best:
-            ranges.append((sib.start, sib.end, sib.depth))
-            continue
-        if sib.end <= sib.start:
+            take[i] = True
             continue
         ld = _link_density(sib, clen, llen)
         if sib.score * (1.0 - ld) >= threshold:
             unmark_big_furniture(sib, blocks, cw, BIG_SHARE)
-            ranges.append((sib.start, sib.end, sib.depth))
+            take[i] = True
         elif sib.tag == "p" and sib.end - sib.start == 1:
             n = clen[sib.end] - clen[sib.start]
             text = blocks[sib.start].text
             if (n > 80 and ld < 0.25) or (0 < n <= 80 and ld == 0 and _SENTENCE_END.search(text)):
-                ranges.append((sib.start, sib.end, sib.depth))
+                take[i] = True
+    # What sits between two parts of the story (a subheading, a short list, a quote) is
+    # story too, unless it looks like furniture or is mostly links.
+    chosen = [i for i, t in enumerate(take) if t]
+    for i in range(chosen[0] + 1, chosen[-1]):
+        sib = kids[i]
+        if not take[i] and sib.negf is None and _link_density(sib, clen, llen) < 0.5 \
+                and sib.tag in _SANDWICH_TAGS:
+            take[i] = True
+    ranges = [(sib.start, sib.end, sib.depth) for sib, t in zip(kids, take) if t]
     return _add_twins(root, first, best, ranges, max(1.0, best_score * TWIN_SHARE), clen, llen,
                       blocks, cw)
 
