@@ -170,3 +170,19 @@ def test_what_compare_calls_unchanged_adds_no_version(archive):
     again.article.headlines = {"og_title": "A title"}
     assert archive.record(again).outcome == "unchanged"
     assert archive.db["versions"].count == 1
+
+
+def test_history_lists_each_update_once_with_its_wordings(archive):
+    from archiver.storage import queries
+
+    body = ["Chip prices rose again in January, distributors said.", "Memory was the worst hit."]
+    first = "Update: A distributor said prices fell on Friday."
+    longer = first + " Another one disagreed."
+    for when, paras in [("t1", body), ("t2", body + [first]), ("t3", body + [longer]),
+                        ("t4", body + [longer, "Correction: The distributor is in Taiwan."])]:
+        archive.record(cap(paras, when))
+    update, correction = queries.history(archive, URL)["updates"]
+    assert (update["update_key"], update["first_version"], update["versions"]) == (1, 2, [2, 3, 4])
+    assert [(t["version"], t["text"]) for t in update["texts"]] == [(2, first), (3, longer)]
+    assert (correction["kind"], correction["first_version"], correction["versions"]) == (
+        "correction", 4, [4])

@@ -43,6 +43,22 @@ def version_record(archive: Archive, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def update_histories(archive: Archive, article_id: int) -> list[dict[str, Any]]:
+    """One entry per update (by `update_key`): when it appeared, and each wording it had."""
+    out: dict[int, dict[str, Any]] = {}
+    for row in archive.db.query("select * from updates where article_id = ? order by version, seq",
+                                [article_id]):
+        entry = out.setdefault(row["update_key"], {
+            "update_key": row["update_key"], "kind": row["kind"],
+            "first_version": row["first_version"], "stated_time": row["stated_time"],
+            "versions": [], "texts": []})
+        entry["versions"].append(row["version"])
+        if not entry["texts"] or entry["texts"][-1]["text"] != row["text"]:
+            entry["texts"].append({"version": row["version"], "position": row["position"],
+                                   "text": row["text"]})
+    return sorted(out.values(), key=lambda e: (e["first_version"], e["update_key"]))
+
+
 def history(archive: Archive, url: str) -> dict[str, Any] | None:
     """Every version of the article behind `url` (fetched or canonical), oldest first."""
     article = archive.article_for(url)
@@ -58,6 +74,7 @@ def history(archive: Archive, url: str) -> dict[str, Any] | None:
         "status": article["status"], "first_seen": article["first_seen"],
         "last_seen": article["last_seen"], "current_version": article["current_version"],
         "versions": [version_record(archive, row) for row in versions],
+        "updates": update_histories(archive, article["id"]),
         "events": [{**e, "detail": json.loads(e["detail"] or "null")} for e in events],
     }
 
