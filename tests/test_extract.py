@@ -105,3 +105,17 @@ def test_subheading_and_list_between_two_parts_of_the_story_are_kept():
     assert "Older stock can be sold until December." in paras
     assert paras[-1].startswith("Later paragraph number 2")
     assert "Other story" not in paras and "Related" not in paras
+
+
+def test_trailing_list_of_story_links_is_not_story():
+    body = "".join(f"<p>Paragraph {i} of a story about batteries, with enough words to count as "
+                   f"prose in any reasonable reading of the page.</p>" for i in range(5))
+    links = "".join(f"<li><a href='/s/{i}'>Another headline number {i} from this site</a> "
+                    f"in brief</li>" for i in range(5))
+    steps = "".join(f"<li>Step {i}: unplug the charger and wait a minute.</li>" for i in range(3))
+    html = (f"<html><body><article><div class='story'>{body}<ul>{steps}</ul>"
+            f"<p>The final paragraph closes the story with a quote from the engineer.</p>"
+            f"<h3>More Great Stories</h3><ul>{links}</ul></div></article></body></html>")
+    paras = extract(html).paragraphs
+    assert paras[-1] == "The final paragraph closes the story with a quote from the engineer."
+    assert "Step 2: unplug the charger and wait a minute." in paras   # a plain list stays

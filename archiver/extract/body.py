@@ -329,6 +329,16 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
             keep.append(b)
         out = keep
 
+    # A story that ends in a list whose every item carries a link ("More great stories"),
+    # introduced by a heading or a short line, ends before that list.
+    k = len(out)
+    while k > 0 and out[k - 1].tag == "li" and out[k - 1].links > 0:
+        k -= 1
+    if len(out) - k >= 3 and k > 0 and (out[k - 1].heading or len(out[k - 1].text) < 60):
+        tail = out[k:]
+        if sum(b.links for b in tail) > 0.3 * sum(len(b.text) for b in tail):
+            out = out[: k - 1]
+
     # Trailing headings introduce something that is not there (or not story).
     while out and out[-1].heading:
         out.pop()
