@@ -79,10 +79,12 @@ _MARKER = re.compile(
 
 # Words allowed in the qualifier besides labels: dates, times, zones and small connectives.
 _QUAL_WORDS = _TIME_WORDS | {
-    "at", "on", "as", "of", "le", "am", "um", "à", "a", "las", "la", "el", "de", "del", "en",
+    "at", "on", "as", "of", "le", "du", "am", "um", "vom", "à", "a", "las", "la", "el", "de",
+    "del", "en",
     "and", "und", "et", "y", "st", "nd", "rd", "th", "er", "o", "h", "uhr", "p", "m", "no",
     "nr", "n", "time", "local", "eastern", "pacific", "central", "mountain",
 }
+_LATE_QUALIFIER = re.compile(r"((?=[^:]*\d)(?:[^:\n]|(?<=\d):(?=\d\d)){1,40}?)(?:(?<!\d):|:(?!\d\d))\s*")
 _ALPHA = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -132,12 +134,18 @@ def detect_marker(paragraph: str) -> Marker | None:
         return None
     if sep.strip() in "—–-" and sep.strip() and not rest:
         return None
+    if sep.strip() in "—–-" and sep.strip():
+        # "Update — 3:40 p.m. ET: text": the qualifier comes after the dash
+        late = _LATE_QUALIFIER.match(rest)
+        if late and _qualifier_ok(" " + late.group(1)):
+            qual = f"{qual} {sep.strip()} {late.group(1)}"
+            sep, rest = ":", rest[late.end():].strip()
     kind, lang = _label_info(m.group("label"))
     raw = (m.group("label") + qual).strip(" *_")
     written = raw + (":" if sep == ":" else "")
     if sep == ":" and text[m.start("sep") - 1 : m.start("sep")] == " " and lang == "fr":
         written = raw + " :"
-    return Marker(kind=kind, language=lang, marker=written, qualifier=qual.strip(" ,()[]*_"),
+    return Marker(kind=kind, language=lang, marker=written, qualifier=qual.strip(" ,()[]*_—–-"),
                   only=not rest)
 
 
