@@ -19,6 +19,7 @@ from archiver.extract.text import collapse, core, fingerprint
 
 _PARA_TAGS = frozenset({"p", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "li",
                         "td", "th", "dd", "dt", "summary", "address", "caption"})
+_NO_LETTERS = re.compile(r"^[\d\s]*$")
 _PUNCT = re.compile(r"[,，、;；]")
 _SENTENCE_END = re.compile(r"[.!?。！？…:\"”»)]\s*$")
 _AD_LABELS = frozenset({"advertisement", "advertisements", "advertising", "ad", "sponsored",
@@ -294,6 +295,8 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
             continue
         if k in _AD_LABELS:
             continue
+        if b.tag != "tr" and _NO_LETTERS.match(k):
+            continue  # "1 2 3 4 5" pagers, share counts, lone dates outside tables
         if b.links / n > (0.6 if n > 150 else 0.5):
             continue
         # Repeats are share bars and teasers, but a prose paragraph or heading may repeat
