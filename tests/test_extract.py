@@ -119,3 +119,18 @@ def test_trailing_list_of_story_links_is_not_story():
     paras = extract(html).paragraphs
     assert paras[-1] == "The final paragraph closes the story with a quote from the engineer."
     assert "Step 2: unplug the charger and wait a minute." in paras   # a plain list stays
+
+
+def test_embedded_post_inside_a_social_wrapper_is_quoted_content():
+    body = "".join(f"<p>Paragraph {i} of a story about a phone launch, long enough to be prose "
+                   f"and to make this container the story.</p>" for i in range(4))
+    tweet = ('<div class="social-embed"><blockquote class="twitter-tweet"><p>The new phone '
+             'ships on Friday in six colours.</p>— Example Phones (@examplephones) '
+             '<a href="https://x.example/1">May 2, 2024</a></blockquote></div>')
+    html = (f"<html><body><article><div class='story'>{body}{tweet}<p>After the post, the "
+            f"story goes on with one more paragraph of reporting.</p></div></article>"
+            f"<div class='social-links'><p>Follow us on every network we are on today.</p>"
+            f"</div></body></html>")
+    paras = extract(html).paragraphs
+    assert "The new phone ships on Friday in six colours." in paras
+    assert "Follow us on every network we are on today." not in paras

@@ -22,13 +22,16 @@ from archiver.extract.text import collapse
 _BR = "\u2029"
 _BR_SPLIT = re.compile(_BR + r"\s*" + _BR + r"[\s" + _BR + r"]*")
 _PROTECTED_TAGS = frozenset({"html", "body", "main"})
+# Class names that the social networks' own embed snippets put on their <blockquote>.
+_EMBED = re.compile(r"\b(?:twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|"
+                    r"mastodon-embed|reddit-embed-bq|threads-post)\b", re.I)
 
 
 class Frame:
     """A block-level element: its blocks are blocks[start:end]."""
 
     __slots__ = ("el", "tag", "parent", "start", "end", "score", "children", "pos", "neg",
-                 "negf", "depth", "card")
+                 "negf", "depth", "card", "embed")
 
     def __init__(self, el, tag, parent, start):
         self.el = el
@@ -41,6 +44,7 @@ class Frame:
         self.pos = False
         self.neg = False
         self.card = False
+        self.embed = False
         # Nearest furniture-looking frame at or above this one (None: clean path to the top).
         self.negf = parent.negf if parent is not None else None
         self.depth = parent.depth + 1 if parent is not None else 0
@@ -145,6 +149,11 @@ def walk(body, *, strip_boilerplate: bool = True):
                 if neg:
                     fr.neg = True
                     fr.negf = fr
+                elif tag == "blockquote" and cls and _EMBED.search(cls):
+                    # A post embedded with its network's standard markup is quoted story
+                    # content, even inside a "social"/"widget" wrapper.
+                    fr.embed = True
+                    fr.negf = None
                 cur.children.append(fr)
                 cur = fr
                 t = el.text

@@ -32,7 +32,8 @@ _AD_LABELS = frozenset({"advertisement", "advertisements", "advertising", "ad", 
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|från|przez|written by|posted by|"
                      r"text:|texte\s*:|autor(?:in)?:)\s+\S", re.I)
 MIN_LEN = 25
-_PROSE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "td", "tr", "dd"})
+_PROSE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "td", "tr", "dd",
+                         "blockquote"})
 NEG_FACTOR = 0.25
 BIG_SHARE = 0.5
 PULL_WINDOW = 40
@@ -74,7 +75,8 @@ def unmark_big_furniture(root: Frame, blocks: list[Block], cw: list[float],
         if fr.neg and (cw[fr.end] - cw[fr.start]) > share * total and not discussion(fr.el):
             fr.neg = False
         parent = fr.parent
-        fr.negf = fr if fr.neg else (parent.negf if parent is not None else None)
+        fr.negf = fr if fr.neg else (
+            parent.negf if parent is not None and not fr.embed else None)
         stack.extend(fr.children)
     for b in blocks[root.start:root.end]:
         b.negf = b.frame.negf
