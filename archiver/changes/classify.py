@@ -118,13 +118,16 @@ def _word_delta(a: str, b: str) -> dict:
     return {"removed_words": removed, "added_words": added}
 
 
-def _added_runs(status: list[str], paras: list[str], published) -> dict[int, tuple[int, str]]:
+def _added_runs(status: list[str], old_status: list[str], paras: list[str], published
+                ) -> dict[int, tuple[int, str]]:
     """Runs of added paragraphs that are update blocks: run start -> (run end, position).
 
-    A run at the very top or bottom of the story is a prepended/appended update (marked or
-    not). A run inside the story counts only when it opens with a marker; its position is the
-    one `find_updates` gives the new version, so an update slipped in above a trailing
-    editor's note is still appended, and one next to the paragraph it qualifies is inline.
+    A run at the very top or bottom of the story is a prepended/appended update, marked or
+    not -- unless it is unmarked and takes the place of old paragraphs removed there, which
+    is a rewritten lede or ending, not an update. A run inside the story counts only when it
+    opens with a marker; its position is the one `find_updates` gives the new version, so an
+    update slipped in above a trailing editor's note is still appended, and one next to the
+    paragraph it qualifies is inline.
     """
     n = len(paras)
     matched = [j for j, s in enumerate(status) if s != "added"]
@@ -132,9 +135,12 @@ def _added_runs(status: list[str], paras: list[str], published) -> dict[int, tup
         return {}  # nothing in common: a rewrite, not an update
     runs: dict[int, tuple[int, str]] = {}
     first, last = matched[0], matched[-1]
-    if first > 0:
+    kept = [i for i, s in enumerate(old_status) if s != "removed"]
+    head_removed = bool(kept) and kept[0] > 0
+    tail_removed = bool(kept) and kept[-1] < len(old_status) - 1
+    if first > 0 and not (head_removed and detect_marker(paras[0]) is None):
         runs[0] = (first, "prepended")
-    if last < n - 1:
+    if last < n - 1 and not (tail_removed and detect_marker(paras[last + 1]) is None):
         runs[last + 1] = (n, "appended")
     positions = None
     j = first
@@ -156,7 +162,7 @@ def _added_runs(status: list[str], paras: list[str], published) -> dict[int, tup
 def _body_changes(al: Alignment, new_paras, new_index, old_index, published):
     """Records for the body, plus (main block kind, its added text) if an update was added."""
     changes: list[Change] = []
-    block_runs = _added_runs(al.new_status, new_paras, published)
+    block_runs = _added_runs(al.new_status, al.old_status, new_paras, published)
     main_block = None  # (kind, text)
     covered: set[int] = set()
     for start, (end, position) in sorted(block_runs.items()):
