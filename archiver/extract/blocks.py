@@ -130,6 +130,7 @@ def walk(body, *, strip_boilerplate: bool = True):
                         continue
             else:
                 pos = neg = False
+                cls = None
             if tag in INLINE_TAGS:
                 kinds.append(0)
                 if tag == "br":
