@@ -248,7 +248,8 @@ def compare(old, new) -> Comparison:
     story_changed = bool(headline) or bool(al.rows)
     om, nm = _when(getattr(old, "modified", None)), _when(getattr(new, "modified", None))
     old_mod, new_mod = getattr(old, "modified", None), getattr(new, "modified", None)
-    if om != nm and not story_changed:
+    # a declared time that vanishes is an extraction or template gap, not a re-dating
+    if om != nm and nm is not None and not story_changed:
         changes.append(Change("redated", old_mod, new_mod, None, {}))
     elif story_changed and om is not None and om == nm:
         changes.append(Change("silent_edit", old_mod, new_mod, None, {}))
