@@ -4,7 +4,11 @@ Records are computed independently (headlines, byline, dates, body) and the main
 picked afterwards by a fixed priority, so a step that appends an update, fixes a typo and
 rewrites the SEO title is labelled appended_update while still listing all three facts.
 
-Equal stories (whitespace / Unicode form aside) give kind "unchanged" and no records.
+The main kind is always one of the record kinds (silent_edit only qualifies another one), or
+"first" / "unchanged". Unchanged means no record at all: whitespace, Unicode form, invisible
+characters, relative-time lines ("2 hours ago"), a paragraph split in two or merged with the
+same words, a headline variant or modified time the page no longer declares -- none of these
+is a change, because a re-render must never become a version.
 """
 
 from __future__ import annotations
