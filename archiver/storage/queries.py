@@ -124,6 +124,10 @@ def stats(archive: Archive) -> dict[str, Any]:
         "removed_articles": count("select count(*) as n from articles where status = 'removed'"),
         "changes_by_kind": {r["change"]: r["n"] for r in db.query(
             "select change, count(*) as n from versions group by change order by n desc")},
+        "change_records_by_kind": {r["kind"]: r["n"] for r in db.query(
+            "select kind, count(*) as n from changes group by kind order by n desc")},
+        "events_by_kind": {r["kind"]: r["n"] for r in db.query(
+            "select kind, count(*) as n from events group by kind order by n desc")},
         "captures_by_outcome": {r["outcome"]: r["n"] for r in db.query(
             "select outcome, count(*) as n from captures group by outcome order by n desc")},
         "sites": {r["site"]: r["n"] for r in db.query(
