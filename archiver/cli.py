@@ -163,7 +163,7 @@ def stats(db_path: str, as_json: bool) -> None:
     for key, value in data.items():
         if isinstance(value, dict):
             value = ", ".join(f"{k}: {n}" for k, n in value.items()) or "-"
-        click.echo(f"{key:>20}  {value}")
+        click.echo(f"{key:>22}  {value}")
 
 
 @main.command()
