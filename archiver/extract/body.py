@@ -115,6 +115,20 @@ def _sig(fr: Frame) -> tuple[str, str]:
     return fr.tag, norm
 
 
+def _furniture_factor(fr: Frame, blocks: list[Block]) -> float:
+    """How much a container's prose counts, given what it sits in or starts with."""
+    if fr.negf is not None:
+        # Inside comments or a sidebar: only when no clean container has prose.
+        return NEG_FACTOR
+    # A section titled by a furniture heading ("related-posts-title") is that furniture:
+    # the heading names what follows.
+    first = blocks[fr.start] if fr.end > fr.start else None
+    if first is not None and first.heading and first.negf is not None and \
+            first.negf.depth > fr.depth:
+        return NEG_FACTOR
+    return 1.0
+
+
 def _link_density(fr: Frame, clen: list[float], llen: list[float]) -> float:
     total = clen[fr.end] - clen[fr.start]
     if total <= 0:
@@ -160,16 +174,7 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tupl
                 # One of several look-alike siblings: a card in a list, or one section of
                 # a story their parent holds; either way the parent is the better unit.
                 s *= 0.5
-            if fr.negf is not None:
-                # Inside comments or a sidebar: only when no clean container has prose.
-                s *= NEG_FACTOR
-            else:
-                # A section titled by a furniture heading ("related-posts-title") is that
-                # furniture: the heading names what follows.
-                first = blocks[fr.start] if fr.end > fr.start else None
-                if first is not None and first.heading and first.negf is not None and \
-                        first.negf.depth > fr.depth:
-                    s *= NEG_FACTOR
+            s *= _furniture_factor(fr, blocks)
             if s > best_score:
                 best, best_score = fr, s
         stack.extend(fr.children)
@@ -204,7 +209,7 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tupl
             take[i] = True
             continue
         ld = _link_density(sib, clen, llen)
-        if sib.score * (1.0 - ld) >= threshold:
+        if sib.score * (1.0 - ld) * _furniture_factor(sib, blocks) >= threshold:
             unmark_big_furniture(sib, blocks, cw, BIG_SHARE)
             take[i] = True
         elif sib.tag == "p" and sib.end - sib.start == 1:
