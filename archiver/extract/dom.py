@@ -87,7 +87,7 @@ _CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 def _binary(text: str) -> bool:
     """Not a text document: random bytes (an image or archive served as text/html) decode to
     ~10% control characters; real pages in any language have almost none."""
-    sample = text[:65536]
+    sample = text[:8192]
     return len(_CONTROL.findall(sample)) > 0.05 * len(sample)
 
 

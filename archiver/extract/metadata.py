@@ -196,7 +196,10 @@ def _loose_date(s: str) -> str | None:
         s = f"{s[: m.start()]}{hour:02d}:{m.group(2)}{s[m.end():]}".strip()
     s = re.sub(r"\s+", " ", s.replace(" at ", " ").replace(",", ", ").replace(" ,", ",")).strip()
     s = s.replace(", ,", ",")
+    lead_digit = s[:1].isdigit()
     for fmt in _FORMATS:
+        if (fmt[1] in "Ymd") != lead_digit:
+            continue
         try:
             dt = datetime.strptime(s, fmt)
         except ValueError:
