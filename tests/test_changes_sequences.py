@@ -122,13 +122,32 @@ def test_sequences_use_the_common_markers_in_four_languages():
         assert any(m.startswith(prefix) for m in markers), prefix
 
 
+def _link(old: list, found: list, seen: dict, number: int) -> list:
+    """(Update, first_version, key) for a new version: matched against the live version's
+    updates, then against older ones the live version lacks (a note that comes back)."""
+    links = {k: old[i][1:] for k, i in match_updates([u for u, *_ in old], found).items()}
+    todo = [k for k in range(len(found)) if k not in links]
+    live = {key for *_, key in old}
+    pool = [(u, fv, key) for key, (u, fv) in sorted(seen.items()) if key not in live]
+    for j, i in match_updates([u for u, *_ in pool], [found[k] for k in todo]).items():
+        links[todo[j]] = pool[i][1:]
+    state = []
+    for k, u in enumerate(found):
+        if k not in links:
+            links[k] = (number, len(seen) + 1)
+            seen[len(seen) + 1] = None
+        state.append((u, *links[k]))
+        seen[links[k][1]] = (u, links[k][0])
+    return state
+
+
 def test_pure_api(sequence):
     name, data = sequence
-    stories = [(i, v) for i, v in enumerate(data["versions"])]
-    prev = None  # (Article, [(Update, first_version)])
+    prev = None  # (Article, [(Update, first_version, update_key)])
     number = 0
     states: dict[int, list] = {}
-    for i, v in stories:
+    seen: dict[int, tuple] = {}  # update_key -> (latest Update, first_version)
+    for i, v in enumerate(data["versions"]):
         step = data["steps"][i - 1] if i else None
         outcome = step.get("outcome", "new_version") if step else "new_version"
         if "paragraphs" not in v:
@@ -145,20 +164,22 @@ def test_pure_api(sequence):
                 got = [[r.level, r.op, r.old_index, r.new_index] for r in result.alignment]
                 assert got == step["alignment"], where
         old = prev[1] if prev else []
-        found = version_updates(art.paragraphs, result, [u for u, _ in old],
-                                published=art.published)
         if outcome == "new_version":
             number += 1
-            links = match_updates([u for u, _ in old], found)
-            state = [(u, old[links[k]][1] if k in links else number) for k, u in enumerate(found)]
-            states[number] = state
+            found = version_updates(art.paragraphs, result, [u for u, *_ in old],
+                                    published=art.published)
+            states[number] = _link(old, found, seen, number)
+            state = states[number]
         else:
             # the archive keeps the version it already has (the returned-to one for a flip-flop)
             state = states[step["returned_to"] if outcome == "returned" else number]
-        got = [{**u.to_dict(), "marker": u.marker or None, "first_version": fv} for u, fv in state]
+        got = [{**u.to_dict(), "marker": u.marker or None, "first_version": fv,
+                "update_key": key} for u, fv, key in state]
         want = step["updates"] if step else data.get("first_updates")
         if want is not None:
             match_list(want, got, f"{where} updates")
+            if step and step.get("update_keys") is not None:
+                assert [u["update_key"] for u in got] == step["update_keys"], where
         prev = (art, state)
 
 
