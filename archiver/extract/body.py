@@ -1,14 +1,23 @@
 """Find the story among the page's text blocks and clean it to the story's paragraphs.
 
-1. Score containers: each paragraph-like block credits its container (full weight) and the
-   container's parent (half), weighted by length, punctuation and (1 - link density).
-   The container with the best score times (1 - its link density) wins; siblings that also
-   score well or are plain prose paragraphs join it (stories split by ad slots).
-2. Keep that container's blocks in order, dropping what is not story even inside it:
-   link lists, the headline and kicker repeats, bylines, pull quotes that repeat body text,
-   short repeated lines (share bars), ad labels, and blocks a site template knows.
+1. Score containers: each paragraph-like block (a <p>, <li>... or a leaf <div> holding one
+   block) credits its container (full weight) and the container's parent (half), weighted
+   by length, punctuation and (1 - link density).
+2. Choose: the container with the best score times (1 - its link density) wins, where
+   containers inside furniture, sections titled by a furniture heading ("Related posts")
+   and one-of-many look-alike cards count for less.
+3. Extend: siblings that also score well or are plain prose paragraphs join it (stories
+   split by ad slots), and so does what is sandwiched between two joined parts (a
+   subheading, a list); containers elsewhere with the story container's exact tag and class
+   ("twins": a story cut into sections by full-width media) join too. A furniture-looking
+   frame holding half of a joined part's prose ("paywall" wrappers) is part of the story;
+   reader comments never are.
+4. Clean: keep the chosen blocks in order, dropping what is not story even inside them:
+   link lists (and a trailing "More stories" list), the headline and kicker repeats,
+   bylines, pull quotes that repeat body text, repeated linky or non-prose lines (share
+   bars), ad labels, letterless pagers, and blocks a site template knows. Leaf cells of a
+   table row are joined into one line.
 """
-
 from __future__ import annotations
 
 import re
