@@ -134,3 +134,12 @@ def test_embedded_post_inside_a_social_wrapper_is_quoted_content():
     paras = extract(html).paragraphs
     assert "The new phone ships on Friday in six colours." in paras
     assert "Follow us on every network we are on today." not in paras
+
+
+def test_custom_inline_element_does_not_split_a_sentence():
+    body = "".join(f"<p>Sentence {i} cites a study of 496 adults (<hl-source><a href='/s'>{i}"
+                   f"</a></hl-source>) and goes on to explain what it found.</p>"
+                   for i in range(4))
+    paras = extract(f"<html><body><article>{body}</article></body></html>").paragraphs
+    assert paras[0] == ("Sentence 0 cites a study of 496 adults (0) and goes on to explain "
+                        "what it found.")

@@ -131,7 +131,9 @@ def walk(body, *, strip_boilerplate: bool = True):
             else:
                 pos = neg = False
                 cls = None
-            if tag in INLINE_TAGS:
+            if tag in INLINE_TAGS or ("-" in tag and not _wraps_blocks(el)):
+                # (Custom elements, <hl-source>1</hl-source>, are inline unless they wrap
+                # blocks: a footnote marker must not split its sentence.)
                 kinds.append(0)
                 if tag == "br":
                     buf.append(_BR)
