@@ -1,7 +1,8 @@
 """Hand-written version sequences, each run through the pure API and through the real archive.
 
 Pure API: compare() for the records, version_updates() (find_updates() corrected by what
-compare() saw added) and match_updates() for the updates and their first versions. Archive:
+compare() saw added) and link_updates() (match_updates() against the live version, then older
+ones) for the updates, their keys and first versions. Archive:
 Archive.record() on captures that went through the real normalize pipeline.
 
 Every file in fixtures/sequences/ lists versions of one story (or a failed fetch: `status`)
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from archiver.article import Article
-from archiver.changes import compare, detect_marker, match_updates, version_updates
+from archiver.changes import compare, detect_marker, link_updates, version_updates
 from archiver.items import Capture
 from archiver.storage import Archive
 from pipelines.normalize import NormalizePipeline
@@ -123,21 +124,17 @@ def test_sequences_use_the_common_markers_in_four_languages():
 
 
 def _link(old: list, found: list, seen: dict, number: int) -> list:
-    """(Update, first_version, key) for a new version: matched against the live version's
-    updates, then against older ones the live version lacks (a note that comes back)."""
-    links = {k: old[i][1:] for k, i in match_updates([u for u, *_ in old], found).items()}
-    todo = [k for k in range(len(found)) if k not in links]
+    """(Update, first_version, key) for each update of a new version, as the archive keys them."""
     live = {key for *_, key in old}
     pool = [(u, fv, key) for key, (u, fv) in sorted(seen.items()) if key not in live]
-    for j, i in match_updates([u for u, *_ in pool], [found[k] for k in todo]).items():
-        links[todo[j]] = pool[i][1:]
+    links = link_updates([u for u, *_ in old], [u for u, *_ in pool], found)
     state = []
     for k, u in enumerate(found):
-        if k not in links:
-            links[k] = (number, len(seen) + 1)
-            seen[len(seen) + 1] = None
-        state.append((u, *links[k]))
-        seen[links[k][1]] = (u, links[k][0])
+        side, i = links.get(k, (None, None))
+        fv, key = ((old if side == "live" else pool)[i][1:] if side
+                   else (number, max(seen, default=0) + 1))
+        state.append((u, fv, key))
+        seen[key] = (u, fv)
     return state
 
 

@@ -8,6 +8,8 @@
   in the old one.
 - `version_updates(paragraphs, comparison, previous)`: find_updates corrected by what compare
   saw added (exact block extent, unmarked update blocks), as the archive stores them.
+- `link_updates(live, older, found)`: match_updates against the version replaced, then
+  against older updates it lacks, so a note that comes back keeps its identity.
 - `word_diff(old_text, new_text)`: equal/removed/added runs of words, for display.
 """
 
@@ -16,7 +18,7 @@ from archiver.changes.markers import Marker, detect_marker
 from archiver.changes.models import AlignRow, Change, Comparison, Update
 from archiver.changes.sentences import split_sentences
 from archiver.changes.stated_time import parse_stated_time
-from archiver.changes.tracking import version_updates
+from archiver.changes.tracking import link_updates, version_updates
 from archiver.changes.updates import find_updates, match_updates
 from archiver.changes.worddiff import word_diff
 
@@ -29,6 +31,7 @@ __all__ = [
     "compare",
     "detect_marker",
     "find_updates",
+    "link_updates",
     "match_updates",
     "parse_stated_time",
     "split_sentences",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from archiver.changes.models import Comparison, Update
-from archiver.changes.updates import find_updates
+from archiver.changes.updates import find_updates, match_updates
 
 _UPDATE_RECORDS = ("appended_update", "prepended_update")
 _BLOCK_RECORDS = _UPDATE_RECORDS + ("correction", "editors_note")
@@ -54,3 +54,19 @@ def version_updates(paragraphs: list[str], comparison: Comparison | None = None,
             found.append(replace(old, start=start, end=start + len(block)))
     found.sort(key=lambda u: u.start)
     return found
+
+
+def link_updates(live: list[Update], older: list[Update], found: list[Update]
+                 ) -> dict[int, tuple[str, int]]:
+    """Which earlier update each of `found` continues: new index -> ("live" | "older", index).
+
+    First against the updates of the version it replaces, then against updates that version
+    lacks but an older one had (after a rollback or a flip-flop the same note can come back
+    reworded). Unlisted indices are new updates.
+    """
+    links = {j: ("live", i) for j, i in match_updates(live, found).items()}
+    todo = [j for j in range(len(found)) if j not in links]
+    if todo and older:
+        for j, i in match_updates(older, [found[k] for k in todo]).items():
+            links[todo[j]] = ("older", i)
+    return dict(sorted(links.items()))

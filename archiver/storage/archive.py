@@ -22,7 +22,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archiver.article import Article
-from archiver.changes import compare, match_updates, version_updates
+from archiver.changes import compare, link_updates, version_updates
 from archiver.items import Capture
 from archiver.normalize import normalize_url, site_of
 from archiver.storage.schema import migrations
@@ -262,8 +262,10 @@ class Archive:
         previous = self.updates_of(current["id"]) if current else []
         before = [_as_update(u) for u in previous]
         found = version_updates(story.paragraphs, comparison, before, published=story.published)
-        links = {i: previous[k] for i, k in match_updates(before, found).items()}
-        links.update(self._match_older(aid, previous, found, links))
+        older = self._older_updates(aid, previous)
+        links = {j: (previous if side == "live" else older)[i]
+                 for j, (side, i) in link_updates(before, [_as_update(r) for r in older],
+                                                  found).items()}
         next_key = self._next_update_key(aid)
         rows = []
         for i, update in enumerate(found):
@@ -281,20 +283,13 @@ class Archive:
         self.db["updates"].insert_all(rows)
         return [_public_update(r) for r in rows]
 
-    def _match_older(self, aid: int, previous: list[dict], found: list, links: dict
-                     ) -> dict[int, dict[str, Any]]:
-        """Updates the live version lacks but an older one had (after a rollback or flip-flop
-        the same note can come back): they keep their key and first version."""
-        todo = [i for i in range(len(found)) if i not in links]
-        if not todo:
-            return {}
+    def _older_updates(self, aid: int, previous: list[dict]) -> list[dict[str, Any]]:
+        """The latest row of every update of the article that the live version lacks."""
         live = {u["update_key"] for u in previous}
-        older = [r for r in self.db.query(
+        return [r for r in self.db.query(
             "select * from updates where article_id = ? and id in (select max(id) from updates "
             "where article_id = ? group by update_key) order by update_key", [aid, aid])
             if r["update_key"] not in live]
-        pairs = match_updates([_as_update(r) for r in older], [found[i] for i in todo])
-        return {todo[j]: older[k] for j, k in pairs.items()}
 
     def _next_update_key(self, aid: int) -> int:
         row = next(self.db.query(
