@@ -127,6 +127,9 @@ def diff(url: str, a: int | None, b: int | None, color: bool | None, db_path: st
     if as_json:
         _print_json({k: data[k] for k in ("url", "from", "to", "change", "changes")})
         return
+    if data["from"] == data["to"]:
+        click.echo(f"{data['url']} has only version {data['to']}; nothing to compare.")
+        return
     if color is None:
         color = sys.stdout.isatty()
     click.echo(f"{data['url']}  v{data['from']} -> v{data['to']}  ({data['change']})\n")

@@ -124,3 +124,11 @@ def test_diff_json_gives_the_change_records(tmp_path):
     across = json.loads(runner.invoke(main, ["diff", URL, "1", "3", "--json", "--db",
                                              str(db)]).output)
     assert [c["kind"] for c in across["changes"]] == ["appended_update", "sentence_edit"]
+
+
+def test_diff_with_a_single_version(tmp_path):
+    db = tmp_path / "a.db"
+    with Archive.open(db) as archive:
+        archive.record(_capture(P1, "2026-01-05T10:00:00+00:00"))
+    result = CliRunner().invoke(main, ["diff", URL, "--db", str(db)])
+    assert result.exit_code == 0 and "only version 1" in result.output
