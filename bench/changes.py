@@ -4,7 +4,8 @@ The pairs are generated from a fixed seed, so every run times the same work: sho
 (30-60 paragraph) stories in English, German, French and Spanish, with the edits a crawl
 meets (appended and prepended updates, corrections, typo fixes, rewritten sentences,
 inserted/removed/moved paragraphs, headline and byline changes, re-dating) and a large share
-of noise-only re-captures (whitespace, Unicode form, invisible characters, re-split paragraphs). Timing is single-process, one pair after the other.
+of noise-only re-captures (whitespace, Unicode form, invisible characters, re-split
+paragraphs). Timing is single-process, one pair after the other.
 
     .venv/bin/python bench/changes.py [--pairs 10000] [--seed 4] [--kinds]
 """
@@ -177,8 +178,9 @@ def _resplit(rng, old: Article) -> Article:
     return new
 
 
-EDITS = [(_noise, 27), (_resplit, 3), (_append, 18), (_typo_fix, 12), (_edit, 8), (_headline, 6), (_insert, 6),
-         (_remove, 4), (_move, 3), (_prepend, 4), (_messy, 5), (_byline, 2), (_redated, 2)]
+EDITS = [(_noise, 27), (_resplit, 3), (_append, 18), (_typo_fix, 12), (_edit, 8), (_headline, 6),
+         (_insert, 6), (_remove, 4), (_move, 3), (_prepend, 4), (_messy, 5), (_byline, 2),
+         (_redated, 2)]
 
 
 NOTE_KINDS = {"appended_update", "correction", "editors_note"}

@@ -58,7 +58,8 @@ def capture(data: dict, v: dict, i: int) -> Capture:
     sha = hashlib.sha256(body).hexdigest()
     if "status" in v or v.get("redirect_home"):
         status = v.get("status", 200)
-        final = url.split("/", 3)[0] + "//" + url.split("/")[2] + "/" if v.get("redirect_home") else url
+        home = url.split("/", 3)[0] + "//" + url.split("/")[2] + "/"
+        final = home if v.get("redirect_home") else url
         error = HOME_REDIRECT if v.get("redirect_home") else f"HTTP {status}"
         item = Capture(url=url, final_url=final, fetched_at=at(v, i), status=status, body=body,
                        body_sha256=sha, error=error)
@@ -198,9 +199,9 @@ def test_storage(sequence, tmp_path):
                     "select * from changes where version_id = ? order by seq", [row["id"]])]
                 match_list(step.get("changes", []) if step else [], changes, where)
                 if step and "alignment" in step:
-                    got = [[r["level"], r["op"], r["old_index"], r["new_index"]]
-                           for r in archive.db.query(
-                               "select * from diffs where version_id = ? order by seq", [row["id"]])]
+                    rows = archive.db.query(
+                        "select * from diffs where version_id = ? order by seq", [row["id"]])
+                    got = [[r["level"], r["op"], r["old_index"], r["new_index"]] for r in rows]
                     assert got == step["alignment"], where
             if want == "returned":
                 assert result.version == step["returned_to"], where

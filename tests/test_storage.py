@@ -110,7 +110,7 @@ def test_redirect_home_and_410_are_removal_events(archive):
     archive.record(cap(B, "t2"))
     home = _gone("t3", final="https://n.example/", error="redirected to the home page")
     assert archive.record(home).outcome == "removed"
-    assert archive.record(_gone("t4", status=410)).outcome == "removed"  # still removed: no 2nd event
+    assert archive.record(_gone("t4", status=410)).outcome == "removed"  # no second event
     history = queries.history(archive, URL)
     assert history["status"] == "removed"
     assert [e["kind"] for e in history["events"]] == ["removed"]

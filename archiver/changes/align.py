@@ -96,7 +96,8 @@ def _regroup(old: list[str], new: list[str], i1: int, i2: int, j1: int, j2: int)
         if not found:
             break
         i1, j1 = i1 + found[0], j1 + found[1]
-    while i1 < i2 and j1 < j2 and (old[i2 - 1].endswith(new[j2 - 1]) or new[j2 - 1].endswith(old[i2 - 1])):
+    while i1 < i2 and j1 < j2 and (old[i2 - 1].endswith(new[j2 - 1])
+                                   or new[j2 - 1].endswith(old[i2 - 1])):
         found = step(False)
         if not found:
             break

@@ -179,9 +179,11 @@ def _body_changes(al: Alignment, new_paras, new_index, old_index, published):
                 if position == "inline":  # an update inside the story: added paragraphs that say so
                     for k in range(b_start, b_end):
                         detail = {} if k > b_start or marker is None else {
-                            "position": position, "marker": marker.marker, "update_kind": marker_kind,
+                            "position": position, "marker": marker.marker,
+                            "update_kind": marker_kind,
                             "stated_time": marker_time(marker, published)}
-                        changes.append(Change("paragraph_added", None, new_paras[k], new_index[k], detail))
+                        changes.append(Change("paragraph_added", None, new_paras[k],
+                                              new_index[k], detail))
                     continue
                 kind = "appended_update" if position == "appended" else "prepended_update"
             text = "\n\n".join(new_paras[b_start:b_end])
@@ -261,4 +263,5 @@ def compare(old, new) -> Comparison:
     kinds = {c.kind for c in changes}
     added_text = main_block[1] if main_block is not None else None
     kind = next((k for k in PRIORITY if k in kinds), "unchanged")
-    return Comparison(kind=kind, changes=changes, alignment=_remap_rows(al.rows, old_index, new_index), added_text=added_text)
+    return Comparison(kind=kind, changes=changes, added_text=added_text,
+                      alignment=_remap_rows(al.rows, old_index, new_index))

@@ -84,7 +84,9 @@ _QUAL_WORDS = _TIME_WORDS | {
     "and", "und", "et", "y", "st", "nd", "rd", "th", "er", "o", "h", "uhr", "p", "m", "no",
     "nr", "n", "time", "local", "eastern", "pacific", "central", "mountain",
 }
-_LATE_QUALIFIER = re.compile(r"((?=[^:]*\d)(?:[^:\n]|(?<=\d):(?=\d\d)){1,40}?)(?:(?<!\d):|:(?!\d\d))\s*")
+# after a dash: a short run containing a digit, up to the colon that ends the marker
+_LATE_QUALIFIER = re.compile(
+    r"((?=[^:]*\d)(?:[^:\n]|(?<=\d):(?=\d\d)){1,40}?)(?:(?<!\d):|:(?!\d\d))\s*")
 _ALPHA = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 

@@ -120,7 +120,8 @@ def stats(archive: Archive) -> dict[str, Any]:
         "versions": count("select count(*) as n from versions"),
         "captures": count("select count(*) as n from captures"),
         "failed_captures": count("select count(*) as n from captures where outcome = 'failed'"),
-        "updates": count("select count(distinct article_id || '-' || update_key) as n from updates"),
+        "updates": count(
+            "select count(distinct article_id || '-' || update_key) as n from updates"),
         "removed_articles": count("select count(*) as n from articles where status = 'removed'"),
         "changes_by_kind": {r["change"]: r["n"] for r in db.query(
             "select change, count(*) as n from versions group by change order by n desc")},
