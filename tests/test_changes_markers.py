@@ -119,3 +119,27 @@ def test_parse_stated_time_rejects_nonsense():
     assert parse_stated_time("25:99 p.m.") is None
     assert parse_stated_time("February 30, 2013") is None
     assert parse_stated_time("") is None
+
+
+def test_bold_markers_survive_extraction():
+    """A marker in bold at the start of a paragraph, or bold on a line of its own, as pages
+    serve them: the extractor's text still opens with the marker."""
+    from archiver.extract import extract
+
+    story = "".join(f"<p>{t}</p>" for t in [
+        "Die Telekom hat am Dienstag eine Störung im Mobilfunknetz bestätigt, von der vor "
+        "allem Kunden in Nordrhein-Westfalen betroffen waren.",
+        "Nach Angaben des Unternehmens lag die Ursache bei einem fehlerhaften Software-Update "
+        "an mehreren Servern in Frankfurt.",
+        "Die Bundesnetzagentur ließ sich über den Ausfall informieren, sieht aber keinen "
+        "Anlass für ein Verfahren."])
+    html = ("<html><head><title>Telekom</title></head><body><article><h1>Telekom: Störung</h1>"
+            f"{story}<p><strong>Nachtrag:</strong> Das Netz läuft seit 18:40 Uhr wieder.</p>"
+            "<p><b>Korrektur</b>: Betroffen waren 30.000 Kunden.</p>"
+            "<p><strong>Mise à jour :</strong></p><p>Orange a confirmé la panne.</p>"
+            "<p><strong>Actualización:</strong> Telefónica ha respondido.</p>"
+            "</article></body></html>")
+    paragraphs = extract(html.encode(), "https://x.example/2026/02/telekom/").paragraphs
+    found = [(u.kind, u.marker, u.start, u.end) for u in find_updates(paragraphs)]
+    assert found == [("update", "Nachtrag:", 3, 4), ("correction", "Korrektur:", 4, 5),
+                     ("update", "Mise à jour :", 5, 7), ("update", "Actualización:", 7, 8)]
