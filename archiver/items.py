@@ -32,6 +32,8 @@ class Capture:
     source: str | None = None
     # Filled in by the pipelines.
     identity: str | None = None
+    # The current version's stored page as today's extractor reads it (pipelines.baseline).
+    baseline: Article | None = None
     story_hash: str | None = None
     outcome: str | None = None
     version: int | None = None

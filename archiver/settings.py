@@ -11,8 +11,11 @@ ARCHIVER_TEMPLATES = True
 # How many links deep `-a start=` pages are followed.
 ARCHIVER_START_DEPTH = 2
 
+# Normalize the story; re-read the live version's page with today's extractor (so extractor
+# or template changes never pass for edits); compare and store.
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 300,
+    "pipelines.baseline.BaselinePipeline": 500,
     "pipelines.storage.ArchivePipeline": 800,
 }
 

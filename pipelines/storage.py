@@ -46,7 +46,7 @@ class ArchivePipeline:
         result = self.archive.record(item)
         item.outcome, item.version, item.change = result.outcome, result.version, result.change
         item.updates = result.updates or []
-        item.body = None
+        item.body = item.baseline = None
         self.stats.inc_value(f"archiver/captures/{result.outcome}")
         if result.outcome == "new_version":
             logger.info("Version %d of %s: %s", result.version, item.identity, result.change)

@@ -6,6 +6,7 @@ import json
 import time
 
 from archiver.localsite import LocalSite
+from tests.conftest import ROOT
 from archiver.storage import Archive, queries
 
 RECALL = "/2026/03/chipmaker-recalls-batteries/"
@@ -146,3 +147,23 @@ def test_hostile_feeds_and_huge_pages_are_failures_not_crashes(fixture_site, cra
         failed = {r["url"].rsplit("/", 1)[-1] for r in archive.db.query(
             "select url from captures where outcome = 'failed'")}
     assert {"bomb.xml", "html-feed", "binary-feed", "missing-feed", "huge"} <= failed
+
+
+def test_a_template_learned_later_does_not_fake_edits(crawl, db_path):
+    """Crawl a site without templates, then with: the repeated block goes, no version comes."""
+    demo = ROOT / "data" / "demo-site"
+    spec = next(s for s in json.loads((demo / "manifest.json").read_text())["sites"]
+                if s.get("template_block"))
+    with LocalSite([demo / spec["dir"] / "base"]) as site:
+        feed = site.url(spec["discovery"]["feed"])
+        crawl(db_path, "-a", f"feeds={feed}", "-s", "ARCHIVER_TEMPLATES=False")
+        result = crawl(db_path, "-a", f"feeds={feed}")
+    with Archive.open(db_path) as archive:
+        stored = queries.stats(archive)
+        kept = [json.loads(r["paragraphs"]) for r in archive.db.query(
+            "select paragraphs from versions")]
+    articles = len(spec["articles"])
+    assert stored["versions"] == stored["articles"] == articles
+    assert all(spec["template_block"] in paragraphs for paragraphs in kept)  # read plainly first
+    assert f"'archiver/captures/unchanged': {articles}" in result.stderr
+    assert "'archiver/baseline_reextractions'" in result.stderr  # the template did change the text

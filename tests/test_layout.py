@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("name", ["archiver", "spiders", "pipelines", "spiders.news",
-                                  "pipelines.storage", "pipelines.normalize", "archiver.settings"])
+                                  "pipelines.storage", "pipelines.normalize",
+                                  "pipelines.baseline", "archiver.settings"])
 def test_modules_live_in_this_repo(name):
     module = importlib.import_module(name)
     assert Path(module.__file__).resolve().is_relative_to(ROOT)
@@ -31,6 +32,7 @@ def test_pipelines_are_wired_in_order():
     from archiver import settings
 
     order = sorted(settings.ITEM_PIPELINES, key=settings.ITEM_PIPELINES.get)
-    assert order == ["pipelines.normalize.NormalizePipeline", "pipelines.storage.ArchivePipeline"]
+    assert order == ["pipelines.normalize.NormalizePipeline", "pipelines.baseline.BaselinePipeline",
+                     "pipelines.storage.ArchivePipeline"]
     assert settings.ROBOTSTXT_OBEY is True
     assert settings.DOWNLOAD_MAXSIZE == 10 * 1024 * 1024

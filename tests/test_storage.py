@@ -186,3 +186,44 @@ def test_history_lists_each_update_once_with_its_wordings(archive):
     assert [(t["version"], t["text"]) for t in update["texts"]] == [(2, first), (3, longer)]
     assert (correction["kind"], correction["first_version"], correction["versions"]) == (
         "correction", 4, [4])
+
+
+def test_extractor_drift_is_not_an_edit(archive):
+    """The same page read better later (a learned template drops a promo line) adds nothing."""
+    from archiver.storage import queries
+
+    promo = "Support our journalism today."
+    story = ["The vendor shipped a fix on Tuesday.", "Owners should update now.", promo]
+    archive.record(cap(story, "2026-03-01T10:00:00+00:00"))
+    read_again = Article(title="A title", paragraphs=story[:2])
+    drifted = cap(story[:2], "2026-03-02T10:00:00+00:00", baseline=read_again)
+    assert archive.record(drifted).outcome == "unchanged"
+    updated = cap(story[:2] + ["Update: the vendor recalled the fix."],
+                  "2026-03-03T10:00:00+00:00", baseline=read_again)
+    result = archive.record(updated)
+    assert (result.outcome, result.change) == ("new_version", "appended_update")
+    [v1, v2] = queries.history(archive, URL)["versions"]
+    assert [c["kind"] for c in v2["changes"]] == ["appended_update"]  # no paragraph_removed
+
+
+def test_modified_time_that_restates_the_fetch_is_no_redating(archive):
+    first = cap(A, "2026-03-01T10:00:00+00:00")
+    first.article.modified = "2026-03-01T09:00:00+00:00"
+    archive.record(first)
+    stamped = cap(A, "2026-03-02T12:00:05+00:00")
+    stamped.article.modified = "2026-03-02T12:00:00Z"  # the page says "modified now"
+    assert archive.record(stamped).outcome == "unchanged"
+    redated = cap(A, "2026-03-03T12:00:00+00:00")
+    redated.article.modified = "2026-03-02T18:00:00+00:00"  # a real re-dating, hours before
+    result = archive.record(redated)
+    assert (result.outcome, result.change) == ("new_version", "redated")
+
+
+def test_current_page_gives_the_live_versions_raw_body(archive):
+    archive.record(cap(A, "t1", body=b"<html>first</html>"))
+    archive.record(cap(B, "t2", body=b"<html>second</html>"))
+    archive.record(cap(B, "t3", body=b"<html>second, ads moved</html>"))
+    hash_b, url, body = archive.current_page(URL)
+    assert (hash_b, url, body) == (story_hash(Article(title="A title", paragraphs=B)), URL,
+                                   b"<html>second, ads moved</html>")
+    assert archive.current_page("https://n.example/unknown/") is None

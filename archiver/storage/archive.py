@@ -7,6 +7,11 @@ The rules that keep the archive honest live here:
 - one whose story equals an older version is a return to it (an event), never a new version;
 - anything else is a new version, classified against the current one by `archiver.changes`
   (so a bare re-dating or byline change is a version too, labelled `redated`/`byline_change`);
+- but not when the capture equals its `baseline`, the current version's own stored page read
+  again by today's extractor: then the extraction changed, not the page. Change records are
+  computed against that baseline, so they never report extractor drift as an edit;
+- a declared modified time that only restates the moment of the fetch (pages that stamp
+  "now" on every request) is not a re-dating;
 - a 404/410 or a redirect to the home page for a known article is a `removed` event, and a
   story seen again after that a `restored` one.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +99,21 @@ class Archive:
                 if rows:
                     return rows[0]
         return None
+
+    def current_page(self, *urls: str | None) -> tuple[str, str, bytes] | None:
+        """(story hash, final URL, raw body) of the live version of the article at `urls`,
+        from the latest capture that saw it: what a re-extraction starts from."""
+        article = self.article_for(*urls)
+        if article is None or not article["current_version"]:
+            return None
+        rows = list(self.db.query(
+            "select v.story_hash, c.final_url, b.data from versions v "
+            "join captures c on c.version_id = v.id join bodies b on b.sha256 = c.body_sha256 "
+            "where v.article_id = ? and v.version = ? order by c.id desc limit 1",
+            [article["id"], article["current_version"]]))
+        if not rows:
+            return None
+        return rows[0]["story_hash"], rows[0]["final_url"], zlib.decompress(rows[0]["data"])
 
     def version_row(self, article_id: int, version: int) -> dict[str, Any] | None:
         rows = list(self.db.query(
@@ -183,7 +204,9 @@ class Archive:
                        ) -> RecordResult:
         aid, at, story = article["id"], capture.fetched_at, capture.article
         comparison = compare(version_article(current) if current else None, story)
-        if current and comparison.kind == "unchanged":
+        if current and comparison.kind != "unchanged" and capture.baseline is not None:
+            comparison = compare(capture.baseline, story)
+        if current and (comparison.kind == "unchanged" or _stamped_now(comparison, capture)):
             return self._seen_again(capture, article, current, "unchanged")
         earlier = self._earlier(aid, capture, current)
         if earlier:
@@ -326,3 +349,22 @@ def _as_update(row: dict[str, Any]):
 def _public_update(row: dict[str, Any]) -> dict[str, Any]:
     keys = ("kind", "position", "text", "stated_time", "first_version")
     return {k: row[k] for k in keys}
+
+
+STAMP_WINDOW = timedelta(minutes=15)
+
+
+def _stamped_now(comparison, capture: Capture) -> bool:
+    """A bare re-dating whose new modified time is the fetch time itself: a render stamp."""
+    if [c.kind for c in comparison.changes] != ["redated"]:
+        return False
+    declared, fetched = _instant(comparison.changes[0].new), _instant(capture.fetched_at)
+    return bool(declared and fetched and abs(fetched - declared) <= STAMP_WINDOW)
+
+
+def _instant(value: str | None) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
