@@ -95,6 +95,8 @@ def identity_url(fetched_url: str, canonical_url: str | None) -> str:
     fetched = normalize_url(fetched_url)
     if canonical_url:
         canonical = normalize_url(canonical_url)
-        if site_of(canonical) == site_of(fetched):
+        # A story whose canonical is the home page has a broken template, not a new home.
+        home = urlsplit(canonical).path in ("", "/") and urlsplit(fetched).path not in ("", "/")
+        if site_of(canonical) == site_of(fetched) and not home:
             return canonical
     return fetched

@@ -26,6 +26,8 @@ def test_identity_prefers_same_site_canonical():
     assert identity_url(fetched, "http://127.0.0.1:8000/2026/story/") == "http://127.0.0.1:8000/2026/story/"
     assert identity_url(fetched, "https://other.example/story") == "http://127.0.0.1:8000/story/"
     assert identity_url(fetched, None) == "http://127.0.0.1:8000/story/"
+    # a template that declares the home page as every story's canonical must not merge stories
+    assert identity_url(fetched, "http://127.0.0.1:8000/") == "http://127.0.0.1:8000/story/"
 
 
 def test_story_hash_ignores_metadata_but_not_text():
