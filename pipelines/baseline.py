@@ -8,35 +8,14 @@ change in the page, never a change in how it is read, makes a version.
 
 from __future__ import annotations
 
-from scrapy.exceptions import NotConfigured
-
 from archiver.extract import extract
 from archiver.items import Capture
 from archiver.normalize import normalize_article
-from archiver.storage import Archive
+from pipelines import ArchiveBound
 
 
-class BaselinePipeline:
+class BaselinePipeline(ArchiveBound):
     """Attach `capture.baseline` when a capture's story differs from the live version's."""
-
-    def __init__(self, crawler, db_path: str):
-        self.crawler = crawler
-        self.db_path = db_path
-        self.archive: Archive | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        path = crawler.settings.get("ARCHIVER_DB")
-        if not path:
-            raise NotConfigured("ARCHIVER_DB is empty")
-        return cls(crawler, path)
-
-    def open_spider(self) -> None:
-        self.archive = Archive.open(self.db_path)
-
-    def close_spider(self) -> None:
-        if self.archive is not None:
-            self.archive.close()
 
     def process_item(self, item: Capture) -> Capture:
         if not isinstance(item, Capture) or item.article is None:
@@ -48,5 +27,5 @@ class BaselinePipeline:
         templates = getattr(self.crawler.spider, "templates", None)
         template = templates.for_url(url) if templates else None
         item.baseline = normalize_article(extract(body, url, template=template))
-        self.crawler.stats.inc_value("archiver/baseline_reextractions")
+        self.stats.inc_value("archiver/baseline_reextractions")
         return item

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from scrapy.exceptions import NotConfigured
-
 from archiver.items import Capture
-from archiver.storage import Archive
+from pipelines import ArchiveBound
 
 logger = logging.getLogger(__name__)
 
 
-class ArchivePipeline:
+class ArchivePipeline(ArchiveBound):
     """Write every capture to the SQLite archive named by the ARCHIVER_DB setting.
 
     One transaction per capture, so a crash loses at most the capture in flight. The raw
@@ -20,25 +18,9 @@ class ArchivePipeline:
     (`-O`) carry the story, its version and its updates but not megabytes of HTML.
     """
 
-    def __init__(self, db_path: str, stats):
-        self.db_path = db_path
-        self.stats = stats
-        self.archive: Archive | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        path = crawler.settings.get("ARCHIVER_DB")
-        if not path:
-            raise NotConfigured("ARCHIVER_DB is empty")
-        return cls(path, crawler.stats)
-
     def open_spider(self) -> None:
-        self.archive = Archive.open(self.db_path)
+        super().open_spider()
         logger.info("Archive: %s", self.db_path)
-
-    def close_spider(self) -> None:
-        if self.archive is not None:
-            self.archive.close()
 
     def process_item(self, item: Capture) -> Capture:
         if not isinstance(item, Capture):

@@ -1,0 +1,72 @@
+"""The three pipelines as Scrapy builds them, on captures made the way the spider makes them."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+
+from archiver.capture import capture_page
+from pipelines.baseline import BaselinePipeline
+from pipelines.normalize import NormalizePipeline
+from pipelines.storage import ArchivePipeline
+from spiders.news import NewsSpider
+
+URL = "https://n.example/2026/03/vendor-patches-router-flaw/?utm_source=feed"
+PARAS = ["The vendor shipped a firmware fix on Tuesday for the flaw researchers reported.",
+         "Owners should install version 4.2 now, the company said in an advisory."]
+
+
+def _page(paragraphs, extra="") -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<html><head><title>Vendor patches router flaw</title></head><body><article>"
+            f"<h1>Vendor patches router flaw</h1>{body}</article>{extra}</body></html>").encode()
+
+
+@pytest.fixture
+def chain(tmp_path):
+    crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(tmp_path / "a.db"),
+                                       "ARCHIVER_TEMPLATES": False})
+    crawler.spider = NewsSpider.from_crawler(crawler)
+    pipes = [build_from_crawler(cls, crawler)
+             for cls in (NormalizePipeline, BaselinePipeline, ArchivePipeline)]
+    for pipe in pipes[1:]:
+        pipe.open_spider()
+
+    def run(body: bytes, when: str):
+        item = capture_page(URL, URL, 200, {"Content-Type": "text/html"}, body, fetched_at=when)
+        for pipe in pipes:
+            item = pipe.process_item(item)
+        return item
+
+    yield run, crawler
+    for pipe in pipes[1:]:
+        pipe.close_spider()
+
+
+def test_capture_flows_through_normalize_baseline_and_storage(chain):
+    run, crawler = chain
+    first = run(_page(PARAS), "2026-03-01T10:00:00+00:00")
+    assert (first.outcome, first.version, first.change) == ("new_version", 1, "first")
+    assert first.identity == "https://n.example/2026/03/vendor-patches-router-flaw/"
+    assert first.body is None and first.baseline is None  # nothing heavy left on the item
+    noise = run(_page(PARAS, "<aside><p>Most Popular: 5 shares</p></aside>"),
+                "2026-03-01T11:00:00+00:00")
+    assert noise.outcome == "unchanged"
+    update = run(_page(PARAS + ["Update: the vendor pulled 4.2 after reports of boot loops."]),
+                 "2026-03-01T12:00:00+00:00")
+    assert (update.outcome, update.version, update.change) == ("new_version", 2, "appended_update")
+    [record] = update.updates
+    assert record["kind"] == "update" and record["first_version"] == 2
+    stats = crawler.stats.get_stats()
+    assert stats["archiver/captures/new_version"] == 2
+    assert stats["archiver/captures/unchanged"] == 1
+    assert stats["archiver/baseline_reextractions"] == 1  # only the capture that differed
+
+
+def test_pipelines_switch_off_without_an_archive(tmp_path):
+    crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": ""})
+    for cls in (BaselinePipeline, ArchivePipeline):
+        with pytest.raises(NotConfigured):
+            build_from_crawler(cls, crawler)
