@@ -51,6 +51,9 @@ def capture_page(
         body_sha256=hashlib.sha256(body).hexdigest(),
         source=source,
     )
+    if status == 304:  # Not Modified: an answer to a conditional revisit, with no body
+        capture.body = capture.body_sha256 = None
+        return capture
     capture.error = _failure(status, content_type, body)
     if not capture.error and final_url != url and urlsplit(final_url).path in ("", "/"):
         capture.error = "redirected to the home page"

@@ -3,11 +3,13 @@
 A site is a stack of folders: the first folder that holds a path answers it, so a later
 state of a site is a small overlay on its base. `__BASE__` in served text files becomes the
 site's own address, so feeds and sitemaps can carry absolute URLs. Paths listed in an
-overlay's `.removed` file answer 404, as a deleted story would.
+overlay's `.removed` file answer 404, as a deleted story would. Files carry an ETag, and a
+request whose If-None-Match matches it gets 304 Not Modified, as from any static server.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
 from collections.abc import Callable, Sequence
@@ -27,6 +29,7 @@ class LocalSite:
         self.layers = [Path(p) for p in layers]
         self.routes = dict(routes or {})
         self.requests: list[str] = []
+        self.not_modified: list[str] = []
         handler = type("Handler", (_Handler,), {"site": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
@@ -86,7 +89,8 @@ class LocalSite:
         ctype = _TEXT_TYPES.get(found.suffix) or mimetypes.guess_type(found.name)[0]
         if found.suffix in _TEXT_TYPES:
             body = body.replace(b"__BASE__", self.base.encode())
-        return 200, {"Content-Type": ctype or "application/octet-stream"}, body
+        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+        return 200, {"Content-Type": ctype or "application/octet-stream", "ETag": etag}, body
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -96,6 +100,10 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         self.site.requests.append(path)
         status, headers, body = self.site.answer(path)
+        if status == 200 and headers.get("ETag") and \
+                self.headers.get("If-None-Match") == headers["ETag"]:
+            status, body = 304, b""  # as any static server does for an unchanged file
+            self.site.not_modified.append(path)
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)

@@ -10,6 +10,8 @@ ARCHIVER_DB = "data/archive.db"
 ARCHIVER_TEMPLATES = True
 # How many links deep `-a start=` pages are followed.
 ARCHIVER_START_DEPTH = 2
+# Revisits send If-None-Match / If-Modified-Since; a 304 is a capture of the live version.
+ARCHIVER_CONDITIONAL_REVISITS = True
 
 # Normalize the story; re-read the live version's page with today's extractor (so extractor
 # or template changes never pass for edits); compare and store.

@@ -6,9 +6,11 @@ Spider arguments (comma-separated lists):
     sitemaps  sitemaps, sitemap indexes, news sitemaps, or a robots.txt naming them
     start     home or section pages; same-site links that look like stories are fetched,
               section links are followed up to ARCHIVER_START_DEPTH (or `-a depth=N`)
-    revisit   "1" to fetch again every live article already in the archive (of the sites
-              named by the other arguments, or of all sites when none are given): the
-              scheduled re-crawl that finds updates, edits and removals
+    revisit   "all" (or "1") to fetch again every live article already in the archive (of
+              the sites named by the other arguments, or of all sites when none are given),
+              "due" for only those whose time has come (see archiver.revisit): the scheduled
+              re-crawl that finds updates, edits and removals. Revisits are conditional
+              requests (ETag, Last-Modified) unless ARCHIVER_CONDITIONAL_REVISITS is False.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from scrapy.spiders import SitemapSpider
 from archiver.capture import capture_page, failed_capture, now_iso
 from archiver.links import looks_like_article, looks_like_listing
 from archiver.normalize import normalize_url, site_of
+from archiver.revisit import MODES, Revisit, plan
 from archiver.storage import Archive
 from archiver.templates import TemplateBook
 
@@ -50,7 +53,9 @@ class NewsSpider(SitemapSpider):
         self.sitemap_urls = _split(sitemaps)
         self.start_urls = _split(start)
         self.depth = int(depth) if depth is not None else None
-        self.revisit = revisit.lower() in ("1", "true", "yes", "all")
+        self.revisit_arg = revisit
+        self.revisit = MODES.get(revisit.lower()) if revisit else None
+        self.conditional = True
         self.db_path: str | None = None
         given = self.article_urls + self.feed_urls + self.sitemap_urls + self.start_urls
         # Offsite filtering works on host names; start pages are also held to their port below.
@@ -66,20 +71,28 @@ class NewsSpider(SitemapSpider):
         if spider.depth is None:
             spider.depth = crawler.settings.getint("ARCHIVER_START_DEPTH", 2)
         spider.templates = TemplateBook.from_crawler(crawler)
+        spider.conditional = crawler.settings.getbool("ARCHIVER_CONDITIONAL_REVISITS", True)
         spider.db_path = crawler.settings.get("ARCHIVER_DB")
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
         given = self.article_urls + self.feed_urls + self.sitemap_urls + self.start_urls
+        if self.revisit_arg and self.revisit is None:
+            self.logger.error("revisit=%s is not a mode: use revisit=all (or 1) or revisit=due",
+                              self.revisit_arg)
+            return
         if not (given or self.revisit):
             self.logger.error("Nothing to crawl: give -a urls=, feeds=, sitemaps=, start= "
                               "or revisit=1")
             return
         if self.revisit:
             sites = {site_of(u) for u in given}
-            for url in archived_urls(self.db_path, sites):
-                yield self._article_request(url, source="revisit")
+            for revisit in archived_revisits(self.db_path, sites, self.revisit):
+                request = self._article_request(revisit.url, source="revisit")
+                if self.conditional:
+                    request.headers.update(revisit.headers)
+                yield request
         for url in self.article_urls:
             yield self._article_request(url, source="urls", dont_filter=True)
         for url in self.feed_urls:
@@ -207,13 +220,13 @@ class NewsSpider(SitemapSpider):
         return failed_capture(url, reason, source=source)
 
 
-def archived_urls(db_path: str | None, sites: set[str]) -> list[str]:
-    """Live articles in the archive, limited to `sites` when some are given."""
+def archived_revisits(db_path: str | None, sites: set[str], mode: str) -> list[Revisit]:
+    """Live articles to fetch again (all, or those due), of `sites` when some are given."""
     if not db_path:
         return []
     with Archive.open(db_path) as archive:
-        rows = archive.db.query("select url, site from articles where status = 'live'")
-        return [r["url"] for r in rows if not sites or r["site"] in sites]
+        rows = [r for r in archive.revisit_rows() if not sites or r["site"] in sites]
+    return plan(rows, mode)
 
 
 def _headers(response: Response) -> dict[str, str]:

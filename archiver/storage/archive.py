@@ -115,6 +115,17 @@ class Archive:
             return None
         return rows[0]["story_hash"], rows[0]["final_url"], zlib.decompress(rows[0]["data"])
 
+    def revisit_rows(self) -> list[dict[str, Any]]:
+        """Live articles with when they were last fetched and last changed, and the
+        validators (ETag, Last-Modified) of the latest capture that showed the live version."""
+        return list(self.db.query(
+            "select a.url, a.site, a.last_seen as last_fetch, v.first_seen as last_change, "
+            "c.etag, c.last_modified from articles a "
+            "join versions v on v.article_id = a.id and v.version = a.current_version "
+            "left join captures c on c.id = (select max(id) from captures "
+            "  where version_id = v.id and status between 200 and 299) "
+            "where a.status = 'live' order by a.id"))
+
     def version_row(self, article_id: int, version: int) -> dict[str, Any] | None:
         rows = list(self.db.query(
             "select * from versions where article_id = ? and version = ?", [article_id, version]))
@@ -126,6 +137,8 @@ class Archive:
         """Store one capture and whatever version, updates and events it implies."""
         with self.db.atomic():
             self._store_body(capture.body, capture.body_sha256)
+            if capture.status == 304:
+                return self._record_not_modified(capture)
             if capture.error or capture.article is None:
                 return self._record_failure(capture)
             return self._record_story(capture)
@@ -167,6 +180,15 @@ class Archive:
                          "reason": capture.error})
             self.db["articles"].update(article_id, {"status": "removed"})
         return RecordResult(outcome, article_id)
+
+    def _record_not_modified(self, capture: Capture) -> RecordResult:
+        """A 304 to a conditional revisit: the page is the one the live version came from."""
+        article = self.article_for(capture.url, capture.final_url)
+        if article is None or not article["current_version"]:
+            capture.error = "HTTP 304 for a page the archive does not hold"
+            return self._record_failure(capture)
+        current = self.version_row(article["id"], article["current_version"])
+        return self._seen_again(capture, article, current, "unchanged")
 
     def _ensure_article(self, capture: Capture) -> dict[str, Any]:
         identity = capture.identity or normalize_url(capture.final_url)
