@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from datetime import datetime, tzinfo
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archiver.article import Article
@@ -100,3 +101,15 @@ def identity_url(fetched_url: str, canonical_url: str | None) -> str:
         if site_of(canonical) == site_of(fetched) and not home:
             return canonical
     return fetched
+
+
+def parse_instant(value: str | None, default_tz: tzinfo | None = None) -> datetime | None:
+    """An ISO-8601 date or time as an aware datetime; a naive one gets `default_tz`, or is
+    refused (None) when there is none. Anything unparseable is None."""
+    try:
+        moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=default_tz) if default_tz else None
+    return moment

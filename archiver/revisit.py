@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from archiver.normalize import parse_instant
+
 MIN_INTERVAL = timedelta(minutes=15)
 MAX_INTERVAL = timedelta(days=7)
 MODES = {"1": "all", "true": "all", "yes": "all", "all": "all", "due": "due"}
@@ -31,7 +33,8 @@ def interval(last_fetch: datetime, last_change: datetime) -> timedelta:
 
 
 def is_due(last_fetch: str | None, last_change: str | None, now: datetime) -> bool:
-    fetched, changed = _moment(last_fetch), _moment(last_change)
+    fetched = parse_instant(last_fetch, timezone.utc)
+    changed = parse_instant(last_change, timezone.utc)
     if fetched is None or changed is None:
         return True  # no usable record of when: fetch it
     return now - fetched >= interval(fetched, changed)
@@ -52,10 +55,3 @@ def plan(rows, mode: str, now: datetime | None = None) -> list[Revisit]:
         out.append(Revisit(row["url"], headers))
     return out
 
-
-def _moment(value: str | None) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -6,6 +6,8 @@ Spider arguments (comma-separated lists):
     sitemaps  sitemaps, sitemap indexes, news sitemaps, or a robots.txt naming them
     start     home or section pages; same-site links that look like stories are fetched,
               section links are followed up to ARCHIVER_START_DEPTH (or `-a depth=N`)
+    since     skip sitemap entries whose lastmod is older: a date ("2026-11-01"), a time
+              with zone, or an age ("48h", "7d"); entries without lastmod are kept
     revisit   "all" (or "1") to fetch again every live article already in the archive (of
               the sites named by the other arguments, or of all sites when none are given),
               "due" for only those whose time has come (see archiver.revisit): the scheduled
@@ -15,7 +17,9 @@ Spider arguments (comma-separated lists):
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterable
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,7 +31,7 @@ from scrapy.spiders import SitemapSpider
 
 from archiver.capture import capture_page, failed_capture, now_iso
 from archiver.links import looks_like_article, looks_like_listing
-from archiver.normalize import normalize_url, site_of
+from archiver.normalize import normalize_url, parse_instant, site_of
 from archiver.revisit import MODES, Revisit, plan
 from archiver.storage import Archive
 from archiver.templates import TemplateBook
@@ -46,15 +50,21 @@ class NewsSpider(SitemapSpider):
     sitemap_rules = [("", "parse_article")]
 
     def __init__(self, urls: str = "", feeds: str = "", sitemaps: str = "", start: str = "",
-                 depth: str | None = None, revisit: str = "", **kwargs: Any):
+                 depth: str | None = None, revisit: str = "", since: str = "", **kwargs: Any):
         super().__init__(**kwargs)
         self.article_urls = _split(urls)
         self.feed_urls = _split(feeds)
         self.sitemap_urls = _split(sitemaps)
         self.start_urls = _split(start)
         self.depth = int(depth) if depth is not None else None
-        self.revisit_arg = revisit
+        self.problems: list[str] = []  # bad -a arguments, reported once the crawl starts
+        try:
+            self.since = parse_since(since) if since else None
+        except ValueError as exc:
+            self.problems.append(str(exc))
         self.revisit = MODES.get(revisit.lower()) if revisit else None
+        if revisit and self.revisit is None:
+            self.problems.append(f"revisit={revisit!r}: use revisit=all (or 1) or revisit=due")
         self.conditional = True
         self.db_path: str | None = None
         given = self.article_urls + self.feed_urls + self.sitemap_urls + self.start_urls
@@ -78,9 +88,9 @@ class NewsSpider(SitemapSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         given = self.article_urls + self.feed_urls + self.sitemap_urls + self.start_urls
-        if self.revisit_arg and self.revisit is None:
-            self.logger.error("revisit=%s is not a mode: use revisit=all (or 1) or revisit=due",
-                              self.revisit_arg)
+        if self.problems:
+            for problem in self.problems:
+                self.logger.error("Nothing crawled: %s", problem)
             return
         if not (given or self.revisit):
             self.logger.error("Nothing to crawl: give -a urls=, feeds=, sitemaps=, start= "
@@ -193,6 +203,15 @@ class NewsSpider(SitemapSpider):
             else:
                 yield request.replace(errback=self.on_listing_error)
 
+    def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+        """Sitemap (and sitemap index) entries modified since `-a since=`, when given."""
+        for entry in entries:
+            modified = parse_instant(entry.get("lastmod"), timezone.utc)
+            if self.since is None or modified is None or modified >= self.since:
+                yield entry
+            else:
+                self.crawler.stats.inc_value("archiver/sitemap_entries_too_old")
+
     def parse_listing(self, response: Response, depth_left: int = 0) -> Iterable[Any]:
         if response.status >= 400 or not hasattr(response, "text"):
             reason = f"HTTP {response.status}" if response.status >= 400 else "not HTML"
@@ -235,3 +254,16 @@ def _headers(response: Response) -> dict[str, str]:
         for key, values in response.headers.items()
         if values
     }
+
+
+def parse_since(value: str, now: datetime | None = None) -> datetime:
+    """`48h`, `7d` (an age) or an ISO date or time (a moment) as an aware datetime."""
+    age = re.fullmatch(r"\s*(\d+)\s*([hd])\s*", value)
+    if age:
+        unit = timedelta(hours=1) if age.group(2) == "h" else timedelta(days=1)
+        return (now or datetime.now(timezone.utc)) - int(age.group(1)) * unit
+    moment = parse_instant(value, timezone.utc)
+    if moment is None:
+        raise ValueError(f"since={value!r}: give a date (2026-11-01), a time, or an age (48h, 7d)")
+    return moment
+

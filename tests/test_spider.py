@@ -6,6 +6,8 @@ yields and counts, which a subprocess only shows through its log.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from scrapy import Request, signals
 from scrapy.crawler import CrawlerRunner
 from scrapy.http import HtmlResponse, XmlResponse
@@ -14,7 +16,7 @@ from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from archiver.items import Capture
-from spiders.news import NewsSpider
+from spiders.news import NewsSpider, parse_since
 from tests.conftest import FIXTURES
 
 RECALL = "/2026/03/chipmaker-recalls-batteries/"
@@ -133,3 +135,27 @@ def test_held_pages_are_released_when_the_crawl_runs_dry(tmp_path):
     assert list(spider.parse_article(_story_page("http://n.example/2026/03/only-story-here/", 1))) == []
     [capture] = spider.release_all()
     assert capture.article and capture.fetched_at and not spider._held
+
+
+def test_since_keeps_recent_sitemap_entries_and_those_without_lastmod(tmp_path):
+    spider = _spider(tmp_path, sitemaps="http://news.example/sitemap.xml", since="2026-03-01")
+    entries = [{"loc": "a", "lastmod": "2026-03-02T09:15:00+00:00"},
+               {"loc": "b", "lastmod": "2026-02-27"}, {"loc": "c"},
+               {"loc": "d", "lastmod": "not a date"}]
+    assert [e["loc"] for e in spider.sitemap_filter(entries)] == ["a", "c", "d"]
+    assert spider.crawler.stats.get_value("archiver/sitemap_entries_too_old") == 1
+
+
+def test_since_ages_and_moments():
+    now = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
+    assert parse_since("48h", now) == datetime(2026, 3, 8, 12, tzinfo=timezone.utc)
+    assert parse_since("7d", now) == datetime(2026, 3, 3, 12, tzinfo=timezone.utc)
+    assert parse_since("2026-03-01T08:00:00+01:00") == datetime(2026, 3, 1, 7, tzinfo=timezone.utc)
+
+
+def test_bad_arguments_give_one_error_line_and_no_crawl(fixture_site, crawl, db_path):
+    result = crawl(db_path, "-a", "since=last tuesday", "-a", "revisit=sometimes",
+                   "-a", f"urls={fixture_site.url(RECALL)}")
+    assert "Nothing crawled: since='last tuesday'" in result.stderr
+    assert "Nothing crawled: revisit='sometimes'" in result.stderr
+    assert "Traceback" not in result.stderr and RECALL not in fixture_site.requests

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from sqlite_utils import Database
 from archiver.article import Article
 from archiver.changes import compare, link_updates, version_updates
 from archiver.items import Capture
-from archiver.normalize import normalize_url, site_of
+from archiver.normalize import normalize_url, parse_instant, site_of
 from archiver.storage.schema import migrations
 
 REMOVED_STATUSES = (404, 410)
@@ -380,13 +380,7 @@ def _stamped_now(comparison, capture: Capture) -> bool:
     """A bare re-dating whose new modified time is the fetch time itself: a render stamp."""
     if [c.kind for c in comparison.changes] != ["redated"]:
         return False
-    declared, fetched = _instant(comparison.changes[0].new), _instant(capture.fetched_at)
+    declared = parse_instant(comparison.changes[0].new)
+    fetched = parse_instant(capture.fetched_at)
     return bool(declared and fetched and abs(fetched - declared) <= STAMP_WINDOW)
 
-
-def _instant(value: str | None) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
