@@ -227,3 +227,21 @@ def test_current_page_gives_the_live_versions_raw_body(archive):
     assert (hash_b, url, body) == (story_hash(Article(title="A title", paragraphs=B)), URL,
                                    b"<html>second, ads moved</html>")
     assert archive.current_page("https://n.example/unknown/") is None
+
+
+def test_a_canonical_claimed_by_another_story_does_not_merge_them(archive):
+    section = "https://n.example/security/"
+    first = cap(["Router vendor patches a DNS flaw."], "t1", title="Router flaw")
+    first.url = first.final_url = "https://n.example/2026/03/router-flaw/"
+    first.identity = section  # the template gives every story the section as canonical
+    other = cap(["A chipmaker recalls 40,000 battery packs."], "t2", title="Battery recall")
+    other.url = other.final_url = "https://n.example/2026/03/battery-recall/"
+    other.identity = section
+    assert archive.record(first).outcome == "new_version"
+    result = archive.record(other)
+    assert (result.outcome, result.version) == ("new_version", 1)  # a story of its own
+    assert archive.db["articles"].count == 2
+    again = cap(["A chipmaker recalls 52,000 battery packs."], "t3", title="Battery recall")
+    again.url = again.final_url = "https://n.example/2026/03/battery-recall/"
+    again.identity = section
+    assert (archive.record(again).version, archive.db["articles"].count) == (2, 2)

@@ -191,8 +191,18 @@ class Archive:
         return self._seen_again(capture, article, current, "unchanged")
 
     def _ensure_article(self, capture: Capture) -> dict[str, Any]:
+        """The article this capture belongs to, created if new.
+
+        The page's own URLs decide first. A canonical URL that another, unrelated story
+        already claims (templates that give every page the same canonical) does not merge
+        the two: this story then gets its own article under its fetched URL.
+        """
         identity = capture.identity or normalize_url(capture.final_url)
-        article = self.article_for(identity, capture.url, capture.final_url)
+        article = self.article_for(capture.url, capture.final_url)
+        if article is None:
+            article = self.article_for(identity)
+            if article is not None and not self._same_story(article, capture.article):
+                identity, article = normalize_url(capture.final_url), None
         if article is None:
             articles = self.db["articles"]
             articles.insert({
@@ -203,12 +213,17 @@ class Archive:
             })
             article = articles.get(articles.last_pk)
         urls = {identity, normalize_url(capture.url), normalize_url(capture.final_url)}
-        if capture.article.canonical_url:
-            urls.add(normalize_url(capture.article.canonical_url))
         for url in urls:
             self.db.execute("insert or ignore into article_urls (url, article_id) values (?, ?)",
                             [url, article["id"]])
         return article
+
+    def _same_story(self, article: dict[str, Any], story: Article) -> bool:
+        """Whether `story` could be a version of `article`: same title or a paragraph in common."""
+        if not article["current_version"]:
+            return True
+        live = version_article(self.version_row(article["id"], article["current_version"]))
+        return live.title == story.title or bool(set(live.paragraphs) & set(story.paragraphs))
 
     def _record_story(self, capture: Capture) -> RecordResult:
         article = self._ensure_article(capture)
