@@ -10,6 +10,8 @@ ARCHIVER_DB = "data/archive.db"
 ARCHIVER_TEMPLATES = True
 # How many links deep `-a start=` pages are followed.
 ARCHIVER_START_DEPTH = 2
+# At most this many sitemaps (indexes included) are followed in one run.
+ARCHIVER_MAX_SITEMAPS = 500
 # Revisits send If-None-Match / If-Modified-Since; a 304 is a capture of the live version.
 ARCHIVER_CONDITIONAL_REVISITS = True
 

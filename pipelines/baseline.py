@@ -20,7 +20,7 @@ class BaselinePipeline(ArchiveBound):
     def process_item(self, item: Capture) -> Capture:
         if not isinstance(item, Capture) or item.article is None:
             return item
-        page = self.archive.current_page(item.identity, item.url, item.final_url)
+        page = self.archive.current_page(item)
         if page is None or page[0] == item.story_hash:
             return item  # a first capture, or the same story: nothing to re-read
         _, url, body = page

@@ -1,13 +1,15 @@
 """The `news` spider: fetch stories from URL lists, feeds, sitemaps and section pages.
 
 Spider arguments (comma-separated lists):
-    urls      article pages, always fetched (even if seen in this run's dupefilter)
+    urls      article pages
     feeds     RSS or Atom feeds; each entry's link is fetched as an article
     sitemaps  sitemaps, sitemap indexes, news sitemaps, or a robots.txt naming them
     start     home or section pages; same-site links that look like stories are fetched,
-              section links are followed up to ARCHIVER_START_DEPTH (or `-a depth=N`)
+              section links are followed up to `depth` levels (ARCHIVER_START_DEPTH, 2)
     since     skip sitemap entries whose lastmod is older: a date ("2026-11-01"), a time
               with zone, or an age ("48h", "7d"); entries without lastmod are kept
+    depth     how many section links deep `start` pages are followed
+    Malformed values are reported in one error line each, and nothing is crawled.
     revisit   "all" (or "1") to fetch again every live article already in the archive (of
               the sites named by the other arguments, or of all sites when none are given),
               "due" for only those whose time has come (see archiver.revisit): the scheduled
@@ -52,12 +54,17 @@ class NewsSpider(SitemapSpider):
     def __init__(self, urls: str = "", feeds: str = "", sitemaps: str = "", start: str = "",
                  depth: str | None = None, revisit: str = "", since: str = "", **kwargs: Any):
         super().__init__(**kwargs)
-        self.article_urls = _split(urls)
-        self.feed_urls = _split(feeds)
-        self.sitemap_urls = _split(sitemaps)
-        self.start_urls = _split(start)
-        self.depth = int(depth) if depth is not None else None
         self.problems: list[str] = []  # bad -a arguments, reported once the crawl starts
+        self.article_urls = self._web_urls("urls", urls)
+        self.feed_urls = self._web_urls("feeds", feeds)
+        self.sitemap_urls = self._web_urls("sitemaps", sitemaps)
+        self.start_urls = self._web_urls("start", start)
+        self.depth = None
+        if depth is not None:
+            if depth.strip().isdigit():
+                self.depth = int(depth)
+            else:
+                self.problems.append(f"depth={depth!r}: give a whole number")
         try:
             self.since = parse_since(since) if since else None
         except ValueError as exc:
@@ -68,8 +75,10 @@ class NewsSpider(SitemapSpider):
         self.conditional = True
         self.db_path: str | None = None
         given = self.article_urls + self.feed_urls + self.sitemap_urls + self.start_urls
-        # Offsite filtering works on host names; start pages are also held to their port below.
-        self.allowed_domains = sorted({urlsplit(u).hostname for u in given if urlsplit(u).hostname})
+        # Offsite filtering (redirects included) works on host names; revisits add theirs.
+        self.allowed_domains = sorted({urlsplit(u).hostname for u in given})
+        self.revisits: list[Revisit] = []
+        self.sitemaps_followed = 0
         self.templates: TemplateBook | None = None
         # Article pages of sites whose template is still cold, by site (see parse_article).
         self._held: dict[str, list[dict[str, Any]]] = {}
@@ -83,8 +92,31 @@ class NewsSpider(SitemapSpider):
         spider.templates = TemplateBook.from_crawler(crawler)
         spider.conditional = crawler.settings.getbool("ARCHIVER_CONDITIONAL_REVISITS", True)
         spider.db_path = crawler.settings.get("ARCHIVER_DB")
+        spider.max_sitemaps = crawler.settings.getint("ARCHIVER_MAX_SITEMAPS", 500)
+        if spider.revisit and not spider.problems:
+            given = (spider.article_urls + spider.feed_urls + spider.sitemap_urls
+                     + spider.start_urls)
+            sites = {site_of(u) for u in given}
+            spider.revisits = archived_revisits(spider.db_path, sites, spider.revisit)
+            hosts = {urlsplit(r.url).hostname for r in spider.revisits}
+            spider.allowed_domains = sorted(set(spider.allowed_domains) | hosts - {None})
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
+
+    def _web_urls(self, name: str, value: str) -> list[str]:
+        """The http(s) URLs of a comma-separated argument; anything else is a problem."""
+        good = []
+        for url in _split(value):
+            try:
+                parts = urlsplit(url)
+                ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+            except ValueError:
+                ok = False
+            if ok:
+                good.append(url)
+            else:
+                self.problems.append(f"{name}: {url!r} is not an http(s) URL")
+        return good
 
     async def start(self) -> AsyncIterator[Any]:
         given = self.article_urls + self.feed_urls + self.sitemap_urls + self.start_urls
@@ -96,15 +128,13 @@ class NewsSpider(SitemapSpider):
             self.logger.error("Nothing to crawl: give -a urls=, feeds=, sitemaps=, start= "
                               "or revisit=1")
             return
-        if self.revisit:
-            sites = {site_of(u) for u in given}
-            for revisit in archived_revisits(self.db_path, sites, self.revisit):
-                request = self._article_request(revisit.url, source="revisit")
-                if self.conditional:
-                    request.headers.update(revisit.headers)
-                yield request
+        for revisit in self.revisits:
+            request = self._article_request(revisit.url, source="revisit")
+            if self.conditional:
+                request.headers.update(revisit.headers)
+            yield request
         for url in self.article_urls:
-            yield self._article_request(url, source="urls", dont_filter=True)
+            yield self._article_request(url, source="urls")
         for url in self.feed_urls:
             yield Request(url, callback=self.parse_feed, errback=self.on_listing_error)
         for url in self.sitemap_urls:
@@ -113,10 +143,10 @@ class NewsSpider(SitemapSpider):
             yield Request(url, callback=self.parse_listing, errback=self.on_listing_error,
                           cb_kwargs={"depth_left": self.depth})
 
-    def _article_request(self, url: str, *, source: str, dont_filter: bool = False) -> Request:
+    def _article_request(self, url: str, *, source: str) -> Request:
         """Tracking parameters go before the fetch, so one story is fetched once per run."""
-        return Request(normalize_url(url), callback=self.parse_article, errback=self.on_article_error,
-                       dont_filter=dont_filter, meta={"archiver_source": source})
+        return Request(normalize_url(url), callback=self.parse_article,
+                       errback=self.on_article_error, meta={"archiver_source": source})
 
     # Articles ---------------------------------------------------------------------------
 
@@ -190,22 +220,42 @@ class NewsSpider(SitemapSpider):
             yield self._discovery_failed(response.url, "no RSS or Atom entries", "feeds")
             return
         self.crawler.stats.inc_value("archiver/feed_entries", len(links))
+        if len(links) > MAX_FEED_ENTRIES:
+            self.logger.warning("Feed %s has %d entries; the first %d are fetched",
+                                response.url, len(links), MAX_FEED_ENTRIES)
         for link in links[:MAX_FEED_ENTRIES]:
-            yield self._article_request(response.urljoin(link.strip()), source="feeds")
+            url = response.urljoin(link.strip())
+            if urlsplit(url).scheme in ("http", "https"):
+                yield self._article_request(url, source="feeds")
+            else:
+                self.crawler.stats.inc_value("archiver/links_not_web")
 
     def _parse_sitemap(self, response: Response) -> Iterable[Any]:
         if response.status >= 400:
             yield self._discovery_failed(response.url, f"HTTP {response.status}", "sitemaps")
             return
+        if not response.url.endswith("/robots.txt") and not self._get_sitemap_body(response):
+            yield self._discovery_failed(response.url, "not a sitemap, or too large unpacked",
+                                         "sitemaps")
+            return
         for request in super()._parse_sitemap(response):
             if request.callback == self.parse_article:
                 yield self._article_request(request.url, source="sitemaps")
+            elif self.sitemaps_followed >= self.max_sitemaps:
+                yield self._discovery_failed(request.url, "more sitemaps than "
+                                             f"ARCHIVER_MAX_SITEMAPS={self.max_sitemaps}",
+                                             "sitemaps")
+                return
             else:
+                self.sitemaps_followed += 1
                 yield request.replace(errback=self.on_listing_error)
 
     def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
         """Sitemap (and sitemap index) entries modified since `-a since=`, when given."""
         for entry in entries:
+            if not str(entry.get("loc", "")).startswith(("http://", "https://")):
+                self.crawler.stats.inc_value("archiver/links_not_web")
+                continue  # javascript:, relative or empty: not a page to fetch
             modified = parse_instant(entry.get("lastmod"), timezone.utc)
             if self.since is None or modified is None or modified >= self.since:
                 yield entry

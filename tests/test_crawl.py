@@ -167,3 +167,25 @@ def test_a_template_learned_later_does_not_fake_edits(crawl, db_path):
     assert all(spec["template_block"] in paragraphs for paragraphs in kept)  # read plainly first
     assert f"'archiver/captures/unchanged': {articles}" in result.stderr
     assert "'archiver/baseline_reextractions'" in result.stderr  # the template did change the text
+
+
+def test_two_crawls_on_one_archive_lose_nothing(fixture_site, db_path):
+    """Writes take the lock up front and wait for it: no capture is dropped as 'locked'."""
+    import subprocess
+    import sys
+
+    from tests.conftest import FAST
+
+    def start(name: str) -> subprocess.Popen:
+        urls = ",".join(fixture_site.url(f"/2026/03/missing-{name}-{n}/") for n in range(150))
+        return subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"ARCHIVER_DB={db_path}",
+             *FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-a", f"urls={urls}"],
+            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+
+    crawls = [start("a"), start("b")]
+    logs = [c.communicate(timeout=180)[1] for c in crawls]
+    assert [c.returncode for c in crawls] == [0, 0]
+    assert not any("Traceback" in log or "locked" in log for log in logs)
+    with Archive.open(db_path) as archive:
+        assert archive.db["captures"].count == 300

@@ -139,11 +139,15 @@ def test_held_pages_are_released_when_the_crawl_runs_dry(tmp_path):
 
 def test_since_keeps_recent_sitemap_entries_and_those_without_lastmod(tmp_path):
     spider = _spider(tmp_path, sitemaps="http://news.example/sitemap.xml", since="2026-03-01")
-    entries = [{"loc": "a", "lastmod": "2026-03-02T09:15:00+00:00"},
-               {"loc": "b", "lastmod": "2026-02-27"}, {"loc": "c"},
-               {"loc": "d", "lastmod": "not a date"}]
-    assert [e["loc"] for e in spider.sitemap_filter(entries)] == ["a", "c", "d"]
+    entries = [{"loc": "https://n.example/a", "lastmod": "2026-03-02T09:15:00+00:00"},
+               {"loc": "https://n.example/b", "lastmod": "2026-02-27"},
+               {"loc": "https://n.example/c"},
+               {"loc": "https://n.example/d", "lastmod": "not a date"},
+               {"loc": "javascript:void(0)"}, {"loc": "/relative/e"}]
+    kept = [e["loc"].rsplit("/", 1)[-1] for e in spider.sitemap_filter(entries)]
+    assert kept == ["a", "c", "d"]
     assert spider.crawler.stats.get_value("archiver/sitemap_entries_too_old") == 1
+    assert spider.crawler.stats.get_value("archiver/links_not_web") == 2
 
 
 def test_since_ages_and_moments():

@@ -223,10 +223,12 @@ def test_current_page_gives_the_live_versions_raw_body(archive):
     archive.record(cap(A, "t1", body=b"<html>first</html>"))
     archive.record(cap(B, "t2", body=b"<html>second</html>"))
     archive.record(cap(B, "t3", body=b"<html>second, ads moved</html>"))
-    hash_b, url, body = archive.current_page(URL)
+    hash_b, url, body = archive.current_page(cap(B, "t4"))
     assert (hash_b, url, body) == (story_hash(Article(title="A title", paragraphs=B)), URL,
                                    b"<html>second, ads moved</html>")
-    assert archive.current_page("https://n.example/unknown/") is None
+    stranger = cap(A, "t5")
+    stranger.url = stranger.final_url = stranger.identity = "https://n.example/unknown/"
+    assert archive.current_page(stranger) is None
 
 
 def test_a_canonical_claimed_by_another_story_does_not_merge_them(archive):

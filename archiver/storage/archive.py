@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -34,6 +35,7 @@ from archiver.normalize import normalize_url, parse_instant, site_of
 from archiver.storage.schema import migrations
 
 REMOVED_STATUSES = (404, 410)
+BUSY_TIMEOUT_MS = 30_000
 
 
 @dataclass
@@ -71,11 +73,32 @@ class Archive:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         db = Database(path)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # first: another crawl may write
         db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA busy_timeout = 10000")
-        migrations.apply(db)
-        return cls(db)
+        archive = cls(db)
+        if migrations.pending(db):
+            with archive.writing():
+                migrations.apply(db)
+        return archive
+
+    @contextmanager
+    def writing(self):
+        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+        A deferred transaction that reads first cannot upgrade to a write while another
+        process writes (WAL gives it SQLITE_BUSY at once, whatever the busy timeout), so a
+        second crawl on the same archive would lose captures; this one waits its turn.
+        """
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()
@@ -100,10 +123,45 @@ class Archive:
                     return rows[0]
         return None
 
-    def current_page(self, *urls: str | None) -> tuple[str, str, bytes] | None:
-        """(story hash, final URL, raw body) of the live version of the article at `urls`,
+    def find_article(self, capture: Capture) -> tuple[dict[str, Any] | None, str]:
+        """(the article a story capture belongs to or None if new, its identity URL).
+
+        The page that was actually served decides: its own URL first (after a redirect, the
+        URL it landed on). A canonical URL, or the URL asked for before a redirect, joins the
+        capture to an article only when the texts mostly match, so a template that gives
+        every page the same canonical, a multi-page story, or a redirect to another story
+        never merges two stories.
+        """
+        identity = capture.identity or normalize_url(capture.final_url)
+        redirected = normalize_url(capture.url) != normalize_url(capture.final_url)
+        article = self.article_for(capture.final_url if redirected else capture.url)
+        if article is None:
+            article = self.article_for(identity)
+            if article is not None and not self._similar(article, capture.article):
+                article, identity = None, normalize_url(capture.final_url)
+        if article is None and redirected:
+            moved = self.article_for(capture.url)
+            if moved is not None and self._similar(moved, capture.article):
+                article = moved  # the story moved to a new address
+        return article, identity
+
+    def _similar(self, article: dict[str, Any], story: Article) -> bool:
+        """At least half of the shorter text's paragraphs are shared (or no text to compare)."""
+        live = self.live_story(article)
+        if live is None or not live.paragraphs or not story.paragraphs:
+            return True
+        shared = len(set(live.paragraphs) & set(story.paragraphs))
+        return shared * 2 >= min(len(live.paragraphs), len(story.paragraphs))
+
+    def live_story(self, article: dict[str, Any]) -> Article | None:
+        if not article["current_version"]:
+            return None
+        return version_article(self.version_row(article["id"], article["current_version"]))
+
+    def current_page(self, capture: Capture) -> tuple[str, str, bytes] | None:
+        """(story hash, final URL, raw body) of the live version of the capture's article,
         from the latest capture that saw it: what a re-extraction starts from."""
-        article = self.article_for(*urls)
+        article, _ = self.find_article(capture)
         if article is None or not article["current_version"]:
             return None
         rows = list(self.db.query(
@@ -116,15 +174,18 @@ class Archive:
         return rows[0]["story_hash"], rows[0]["final_url"], zlib.decompress(rows[0]["data"])
 
     def revisit_rows(self) -> list[dict[str, Any]]:
-        """Live articles with when they were last fetched and last changed, and the
-        validators (ETag, Last-Modified) of the latest capture that showed the live version."""
+        """Every article with the address that last served its live version (not the declared
+        canonical, which may not answer), when it was last fetched and last changed, and that
+        capture's validators (ETag, Last-Modified). Removed articles are included: a 404 can
+        be passing, and a story that comes back must be seen."""
         return list(self.db.query(
-            "select a.url, a.site, a.last_seen as last_fetch, v.first_seen as last_change, "
-            "c.etag, c.last_modified from articles a "
+            "select coalesce(c.final_url, a.url) as url, a.site, a.status, "
+            "a.last_seen as last_fetch, v.first_seen as last_change, c.etag, c.last_modified "
+            "from articles a "
             "join versions v on v.article_id = a.id and v.version = a.current_version "
             "left join captures c on c.id = (select max(id) from captures "
             "  where version_id = v.id and status between 200 and 299) "
-            "where a.status = 'live' order by a.id"))
+            "order by a.id"))
 
     def version_row(self, article_id: int, version: int) -> dict[str, Any] | None:
         rows = list(self.db.query(
@@ -135,7 +196,7 @@ class Archive:
 
     def record(self, capture: Capture) -> RecordResult:
         """Store one capture and whatever version, updates and events it implies."""
-        with self.db.atomic():
+        with self.writing():
             self._store_body(capture.body, capture.body_sha256)
             if capture.status == 304:
                 return self._record_not_modified(capture)
@@ -190,19 +251,9 @@ class Archive:
         current = self.version_row(article["id"], article["current_version"])
         return self._seen_again(capture, article, current, "unchanged")
 
-    def _ensure_article(self, capture: Capture) -> dict[str, Any]:
-        """The article this capture belongs to, created if new.
-
-        The page's own URLs decide first. A canonical URL that another, unrelated story
-        already claims (templates that give every page the same canonical) does not merge
-        the two: this story then gets its own article under its fetched URL.
-        """
-        identity = capture.identity or normalize_url(capture.final_url)
-        article = self.article_for(capture.url, capture.final_url)
-        if article is None:
-            article = self.article_for(identity)
-            if article is not None and not self._same_story(article, capture.article):
-                identity, article = normalize_url(capture.final_url), None
+    def _ensure_article(self, capture: Capture) -> tuple[dict[str, Any], str]:
+        """The article this capture belongs to (see `find_article`), created if new."""
+        article, identity = self.find_article(capture)
         if article is None:
             articles = self.db["articles"]
             articles.insert({
@@ -212,21 +263,21 @@ class Archive:
                 "latest_version": 0, "status": "live",
             })
             article = articles.get(articles.last_pk)
-        urls = {identity, normalize_url(capture.url), normalize_url(capture.final_url)}
+        urls = {identity, normalize_url(capture.final_url)}
+        if self._similar(article, capture.article):  # a redirect from elsewhere is no alias
+            urls.add(normalize_url(capture.url))
         for url in urls:
             self.db.execute("insert or ignore into article_urls (url, article_id) values (?, ?)",
                             [url, article["id"]])
-        return article
-
-    def _same_story(self, article: dict[str, Any], story: Article) -> bool:
-        """Whether `story` could be a version of `article`: same title or a paragraph in common."""
-        if not article["current_version"]:
-            return True
-        live = version_article(self.version_row(article["id"], article["current_version"]))
-        return live.title == story.title or bool(set(live.paragraphs) & set(story.paragraphs))
+        return article, identity
 
     def _record_story(self, capture: Capture) -> RecordResult:
-        article = self._ensure_article(capture)
+        article, _ = self.find_article(capture)
+        live = self.live_story(article) if article else None
+        if live is not None and _not_the_story(live, capture.article):
+            capture.error = "not the story: shares nothing with the archived version"
+            return self._record_failure(capture)
+        article, _ = self._ensure_article(capture)
         aid, at = article["id"], capture.fetched_at
         current = (self.version_row(aid, article["current_version"])
                    if article["current_version"] else None)
@@ -399,3 +450,9 @@ def _stamped_now(comparison, capture: Capture) -> bool:
     fetched = parse_instant(capture.fetched_at)
     return bool(declared and fetched and abs(fetched - declared) <= STAMP_WINDOW)
 
+
+def _not_the_story(live: Article, page: Article) -> bool:
+    """A known URL now serving something else (an error page with status 200, a consent wall,
+    a script shell): new title, no paragraph in common, and less than half the text."""
+    return (page.title != live.title and not set(page.paragraphs) & set(live.paragraphs)
+            and len(page.text) * 2 < len(live.text))
