@@ -24,9 +24,10 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON."
 
 
 def _open(db_path: str) -> Archive:
-    if not Path(db_path).exists():
-        raise click.ClickException(f"no archive at {db_path} (crawl first, or pass --db)")
-    return Archive.open(db_path)
+    try:
+        return Archive.open_existing(db_path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _print_json(data) -> None:

@@ -132,3 +132,23 @@ def test_diff_with_a_single_version(tmp_path):
         archive.record(_capture(P1, "2026-01-05T10:00:00+00:00"))
     result = CliRunner().invoke(main, ["diff", URL, "--db", str(db)])
     assert result.exit_code == 0 and "only version 1" in result.output
+
+
+def test_files_that_are_not_archives_are_refused_and_left_alone(tmp_path):
+    import sqlite3
+
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as con:
+        con.execute("create table birds (name text)")
+    before = other.read_bytes()
+    runner = CliRunner()
+    for path, says in [(empty, "not an SQLite file"), (garbage, "cannot be read"),
+                       (other, "not an archive")]:
+        result = runner.invoke(main, ["stats", "--db", str(path)])
+        assert result.exit_code == 1 and says in result.output, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert empty.read_bytes() == b"" and other.read_bytes() == before

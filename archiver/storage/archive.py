@@ -19,6 +19,7 @@ The rules that keep the archive honest live here:
 from __future__ import annotations
 
 import json
+import sqlite3
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,6 +82,32 @@ class Archive:
             with archive.writing():
                 migrations.apply(db)
         return archive
+
+    @classmethod
+    def open_existing(cls, path: str | Path) -> Archive:
+        """Open an archive that must already exist (for reading): a missing file, an empty
+        or non-SQLite file, or another program's database is refused with ValueError, and
+        nothing is written to it (an older archive is still upgraded in place)."""
+        path = Path(path)
+        if not path.is_file():
+            raise ValueError(f"no archive at {path} (crawl first, or pass --db)")
+        with path.open("rb") as f:
+            if f.read(16) != b"SQLite format 3\x00":
+                raise ValueError(f"{path} is not an SQLite file")
+        try:
+            probe = Database(path)
+            try:
+                tables = set(probe.table_names())
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as exc:
+            raise ValueError(f"{path} cannot be read: {exc}") from exc
+        if not {"articles", "versions", "captures"} <= tables:
+            raise ValueError(f"{path} is an SQLite file but not an archive")
+        try:
+            return cls.open(path)
+        except sqlite3.DatabaseError as exc:
+            raise ValueError(f"{path} cannot be read: {exc}") from exc
 
     @contextmanager
     def writing(self):
