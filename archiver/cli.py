@@ -35,10 +35,22 @@ def _print_json(data) -> None:
 
 
 def _history_or_fail(archive: Archive, url: str) -> dict:
-    data = queries.history(archive, url)
-    if data is None:
-        raise click.ClickException(f"no article archived for {url}")
-    return data
+    for candidate in _spellings(url):
+        data = queries.history(archive, candidate)
+        if data is not None:
+            return data
+    raise click.ClickException(f"no article archived for {url}")
+
+
+def _spellings(url: str) -> list[str]:
+    """The URL as typed, then with the other scheme and with or without the trailing slash:
+    how people copy URLs, never how the archive stores them apart."""
+    other = url.replace("https://", "http://", 1) if url.startswith("https://") else \
+        url.replace("http://", "https://", 1)
+    out = []
+    for base in (url, other):
+        out += [base, base[:-1] if base.endswith("/") else base + "/"]
+    return out
 
 
 @click.group()

@@ -152,3 +152,12 @@ def test_files_that_are_not_archives_are_refused_and_left_alone(tmp_path):
         assert result.exit_code == 1 and says in result.output, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
     assert empty.read_bytes() == b"" and other.read_bytes() == before
+
+
+def test_urls_are_found_however_they_were_copied(tmp_path):
+    db = tmp_path / "a.db"
+    _build(db)
+    for typed in (URL, URL.rstrip("/"), URL.replace("https://", "http://")):
+        result = CliRunner().invoke(main, ["history", typed, "--json", "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["url"] == URL
