@@ -17,11 +17,14 @@ import re
 from lxml import etree
 
 from archiver.extract.boilerplate import INLINE_TAGS, SKIP_TAGS, classify_attrs, hidden
+from archiver.changes.markers import detect_marker
 from archiver.extract.text import collapse
 
 _BR = "\u2029"
 _BR_SPLIT = re.compile(_BR + r"\s*" + _BR + r"[\s" + _BR + r"]*")
 _PROTECTED_TAGS = frozenset({"html", "body", "main"})
+# Skipped tags that publishers also use to box an update or correction note.
+_NOTE_HOLDERS = frozenset({"aside", "footer", "header"})
 # Class names that the social networks' own embed snippets put on their <blockquote>.
 _EMBED = re.compile(r"\b(?:twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|"
                     r"mastodon-embed|reddit-embed-bq|threads-post)\b", re.I)
@@ -104,7 +107,8 @@ def walk(body, *, strip_boilerplate: bool = True):
             if not isinstance(tag, str):
                 kinds.append(3)
                 continue
-            if tag in SKIP_TAGS and not (tag == "header" and _big_header(el)):
+            if tag in SKIP_TAGS and not (tag == "header" and _big_header(el)) and \
+                    not (tag in _NOTE_HOLDERS and _opens_with_note(el)):
                 walker.skip_subtree()
                 kinds.append(2)
                 continue
@@ -122,7 +126,8 @@ def walk(body, *, strip_boilerplate: bool = True):
                 pos = neg = False
                 if (cls or ident) and strip_boilerplate:
                     neg, pos = classify_attrs(f"{cls or ''} {ident or ''}")
-                    if neg and (tag in _PROTECTED_TAGS or el.get("itemprop") == "articleBody"):
+                    if neg and (tag in _PROTECTED_TAGS or el.get("itemprop") == "articleBody"
+                                or _opens_with_note(el)):
                         neg = False
                     if neg and tag in INLINE_TAGS and not _wraps_blocks(el):
                         walker.skip_subtree()
@@ -198,3 +203,19 @@ def _wraps_blocks(el) -> bool:
         if d is not el and isinstance(d.tag, str) and d.tag not in INLINE_TAGS:
             return True
     return False
+
+
+def _opens_with_note(el) -> bool:
+    """Whether the element's text opens with an update, correction or editor's-note marker.
+
+    Such notes are story, whatever box they come in: `<aside class="correction">`,
+    `<p class="updated">Update, March 3, 7:02 p.m. ET: ...`.
+    """
+    head = []
+    size = 0
+    for piece in el.itertext():
+        head.append(piece)
+        size += len(piece)
+        if size > 160:
+            break
+    return detect_marker(collapse("".join(head))[:160]) is not None
