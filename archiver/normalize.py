@@ -1,8 +1,9 @@
 """Normalization: the same story must hash the same however the page happened to be served.
 
 Text: Unicode NFC, invisible characters dropped, whitespace collapsed, and paragraphs that
-are only a relative time ("2 hours ago") or empty dropped, so that re-renders never make a
-version. URLs: tracking parameters and fragments dropped, host lower-cased, so one story has
+are only page noise (a relative time "2 hours ago", a reading time "5 min read", counters
+"1,234 views", a dateline "Updated: Nov 25, 2026, 10:03 AM ET") or empty dropped, so that
+re-renders never make a version. URLs: tracking parameters and fragments dropped, host lower-cased, so one story has
 one identity.
 """
 
@@ -21,11 +22,85 @@ from archiver.article import Article
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
 _SPACE = re.compile(r"\s+")
 _RELATIVE_TIME = re.compile(
-    r"^(updated\s+|posted\s+|published\s+)?(just now|a moment ago|an? (minute|hour|day|week)s? ago|"
+    r"^(((last|first)\s+)?(updated|modified|edited|posted|published)\s*:?\s+)?"
+    r"(just now|a moment ago|an? (minute|hour|day|week)s? ago|"
     r"\d+\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\s+ago|"
     r"yesterday|today)\.?$",
     re.IGNORECASE,
 )
+# "5 min read", "3-minute read", "Reading time: 4 minutes", "Lesezeit: 4 Minuten",
+# "Temps de lecture : 4 min", "4 min de lectura".
+_MINUTES = r"(about\s+|approx\.?\s+|ca\.?\s+|~\s*)?\d+(\s*[-–]\s*\d+)?[\s-]*min(s|ute|utes|uten|utos)?\.?"
+_READING_TIME = re.compile(
+    rf"^((estimated\s+)?reading time|read time|lesezeit|lesedauer|temps de lecture|"
+    rf"tiempo de lectura|lectura)\s*:?\s*{_MINUTES}$"
+    rf"|^{_MINUTES}\s+(read|reading|to read|reading time|lesezeit|lesedauer|de lecture|"
+    rf"de lectura)\.?$",
+    re.IGNORECASE,
+)
+# "1,234 views", "12 comments · 3.4K shares": counters alone on a line.
+_COUNT = (r"\d[\d.,]*\s*[km]?\+?\s+(views?|comments?|shares?|likes?|reads?|reactions?|replies|"
+          r"reply|aufrufe|kommentare?|vues|commentaires?|vistas|comentarios?)")
+_COUNTERS = re.compile(rf"^{_COUNT}(\s*[|·•,/]\s*{_COUNT})*\.?$", re.IGNORECASE)
+
+# Datelines ("Updated: Nov 25, 2026, 10:03 AM ET", "Aktualisiert am 25.11.2026, 10:03 Uhr"):
+# a paragraph made only of a label, date words, numbers and punctuation.
+_DATE_LABELS = frozenset(
+    "updated modified edited posted published aktualisiert veröffentlicht geändert erstellt "
+    "stand publié publiée modifié modifiée mis actualizado actualizada publicado publicada "
+    "modificado".split())
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "januar jänner februar märz mär mrz juni juli oktober dezember okt dez "
+    "janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre "
+    "décembre decembre janv févr fevr avr juil déc "
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
+    "diciembre ene abr ago dic".split())
+_DATE_WORDS = _DATE_LABELS | _MONTHS | frozenset(
+    # weekdays
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
+    "fri sat sun montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag "
+    "lundi mardi mercredi jeudi vendredi samedi dimanche "
+    "lunes martes miércoles miercoles jueves viernes sábado sabado domingo "
+    # times of day and zones
+    "am pm uhr h hrs utc gmt z et est edt ct cst cdt mt mst mdt pt pst pdt bst ist cet cest "
+    "eet eest wet west mez mesz jst kst aest aedt hkt sgt ast adt hst "
+    # connectors and label words
+    "last first originally zuletzt dernière derniere última ultima on at the of um à a "
+    "de del el le la las los en jour".split())
+_DATE_TOKEN_SPLIT = re.compile(r"[\s,;|·•()\[\]]+")
+_NUMERIC = re.compile(r"\d{1,4}([:./-]\d{1,4}){0,2}(st|nd|rd|th|er|º|h\d\d|h|am|pm)?"
+                      r"|\d{4}-\d\d-\d\dt\d\d:\d\d(:\d\d(\.\d+)?)?(z|[+\-]\d\d:?\d\d)?")
+_ZONE_OFFSET = re.compile(r"(utc|gmt)?[+\-−]\d{1,2}(:?\d\d)?")
+
+
+def is_dateline(text: str) -> bool:
+    """A paragraph that is only a publication label and a date/time, nothing else.
+
+    Not an update marker that introduces the next paragraph ("Updated at 3:15 p.m. ET:",
+    "[Updated March 3]"): those are the story's own record of a change."""
+    text = text.strip()
+    if text.endswith(":") or text[:1] in "[(*_":
+        return False
+    label = when = False
+    for raw in _DATE_TOKEN_SPLIT.split(text.lower()):
+        token = raw.strip(":.-–—/")
+        if not token:
+            continue
+        if _NUMERIC.fullmatch(token):
+            when = when or any(c in token for c in ":./-h") or token.endswith("m")
+            continue
+        if _ZONE_OFFSET.fullmatch(token):
+            continue
+        word = token.replace(".", "")  # a.m., p.m., Nov.
+        if word not in _DATE_WORDS:
+            return False
+        label = label or word in _DATE_LABELS
+        when = when or word in _MONTHS
+    return label and when and any(c.isdigit() for c in text)
+
+
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|"
     r"mkt_tok|ref_src|ref_url|cmpid|ocid|sr_share|smid|share_id|__twitter_impression)$",
@@ -45,9 +120,17 @@ def is_relative_time(text: str) -> bool:
     return bool(_RELATIVE_TIME.match(text))
 
 
+def is_page_noise(text: str) -> bool:
+    """A paragraph that is only page furniture which changes between fetches: a relative time,
+    a reading time, view/comment/share counters, or a dateline. Never a paragraph with story
+    text in it ("He left 2 hours ago.", "Update, March 3: Lumora confirmed ...")."""
+    return bool(is_relative_time(text) or _READING_TIME.match(text) or _COUNTERS.match(text)
+                or is_dateline(text))
+
+
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
     cleaned = (clean_text(p) for p in paragraphs)
-    return [p for p in cleaned if p and not is_relative_time(p)]
+    return [p for p in cleaned if p and not is_page_noise(p)]
 
 
 def normalize_article(article: Article) -> Article:

@@ -44,3 +44,46 @@ def test_normalize_article_is_stable():
     assert once.title == "Big news" and once.paragraphs == ["x y"]
     assert once.canonical_url == "https://a.example/s"
     assert normalize_article(once) == once
+
+
+NOISE = [
+    "Last updated 14 minutes ago", "Updated: 3 hours ago",
+    "5 min read", "3 minute read", "4-minute read", "Reading time: 6 min", "Lesezeit: 4 Minuten",
+    "1,234 views", "12 comments", "3.4K shares", "12 comments · 1.2K shares",
+    "Updated: Nov 25, 2026, 10:03 AM ET", "Published 10:03 a.m. EST, Tue November 25, 2026",
+    "Aktualisiert am 25.11.2026, 10:03 Uhr", "Updated: November 25, 2026 at 10:03 UTC",
+    "Publié le 25 novembre 2026 à 10h03", "Actualizado el 25 de noviembre de 2026, 10:03 CET",
+    "Last updated: 2026-11-25T10:03:00Z",
+]
+STORY = [
+    "Update, March 3, 7:02 p.m. ET: Lumora confirmed the recall covers every unit.",
+    "Update: March 3, 7:02 p.m. ET",  # an editor's update marker is part of the story
+    "He left 2 hours ago.", "The update was published on March 3, 2026.",
+    "12 comments were deleted by the moderators.", "It is a 5 min read at most, he said.",
+    "March 3, 2026", "Updated 2026",
+]
+
+
+def test_lines_that_are_only_page_noise_are_dropped():
+    """Timestamps, reading times and counters change on every fetch: alone on a line they
+    would make a new version each time."""
+    for line in NOISE:
+        assert clean_paragraphs(["Real text.", line, "More text."]) == ["Real text.", "More text."], line
+
+
+def test_story_paragraphs_that_mention_times_or_counts_are_kept():
+    assert clean_paragraphs(STORY) == STORY
+
+
+def test_a_refetch_with_fresh_noise_hashes_the_same():
+    first = Article(title="T", paragraphs=["Updated: Nov 25, 2026, 10:03 AM ET", "Story.",
+                                           "1,234 views", "5 min read"])
+    second = Article(title="T", paragraphs=["Updated: Nov 25, 2026, 10:17 AM ET", "Story.",
+                                            "1,751 views", "6 min read"])
+    assert story_hash(normalize_article(first)) == story_hash(normalize_article(second))
+
+
+def test_update_markers_that_introduce_the_next_paragraph_are_kept():
+    markers = ["Updated at 3:15 p.m. ET:", "Mise à jour, le 24 avril 2026 à 19h02 :",
+               "[Updated March 3, 2026, 7:02 p.m. ET]"]
+    assert clean_paragraphs(markers) == markers
