@@ -5,14 +5,18 @@ Pure code with no Scrapy in it, so that every failure rule is testable on plain 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import json
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from archiver.extract import extract
 from archiver.items import Capture
+from archiver.normalize import normalize_url, site_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def now_iso() -> str:
@@ -24,6 +28,24 @@ def _header(headers: dict[str, str], name: str) -> str | None:
         if key.lower() == name:
             return value
     return None
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type header ("text/html; charset=windows-1251")."""
+    for param in (content_type or "").split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip("\"'").strip() or None
+    return None
+
+
+def _other_site(url: str, final_url: str) -> str | None:
+    """The site a redirect ended on, when it is not the site that was asked for."""
+    try:
+        asked, landed = site_of(normalize_url(url)), site_of(normalize_url(final_url))
+    except ValueError:
+        return None
+    return landed if landed and asked and landed != asked else None
 
 
 def capture_page(
@@ -54,13 +76,18 @@ def capture_page(
     if status == 304:  # Not Modified: an answer to a conditional revisit, with no body
         capture.body = capture.body_sha256 = None
         return capture
+    charset = charset_of(content_type)
     capture.error = _failure(status, content_type, body)
-    if not capture.error and final_url != url and urlsplit(final_url).path in ("", "/"):
-        capture.error = "redirected to the home page"
+    if not capture.error and final_url != url:
+        other = _other_site(url, final_url)
+        if other:
+            capture.error = f"redirected to another site: {other}"
+        elif urlsplit(final_url).path in ("", "/"):
+            capture.error = "redirected to the home page"
     if capture.error:
         return capture
     try:
-        article = extract(body, final_url, template=template)
+        article = extract(body, final_url, template=template, encoding=charset)
     except Exception as exc:  # the extractor promises not to raise; the archive must not depend on it
         capture.error = f"extraction failed: {type(exc).__name__}: {exc}"
         return capture
@@ -81,9 +108,28 @@ def _failure(status: int, content_type: str | None, body: bytes) -> str | None:
         return f"not HTML: {mime}"
     if not mime and b"<" not in body[:2048]:
         return "not HTML: no content type and no markup"
-    if b"\x00" in body[:4096]:
+    utf16 = body[:2] in _UTF16_BOMS or (charset_of(content_type) or "").lower().replace(
+        "_", "-").startswith(("utf-16", "utf16"))
+    if b"\x00" in body[:4096] and not utf16:
         return "not HTML: binary content"
+    if _no_markup(body):
+        return "not HTML: no markup"
     return None
+
+
+def _no_markup(body: bytes) -> bool:
+    """JSON or plain text served as text/html: no tag in the first kilobyte, or a JSON
+    document (an API answer, even one that carries HTML inside its strings)."""
+    head = body.lstrip()
+    if b"<" not in head[:1024]:
+        return True
+    if head[:1] in (b"{", b"["):
+        try:
+            json.loads(body)
+        except ValueError:  # includes UnicodeDecodeError
+            return False
+        return True
+    return False
 
 
 def failed_capture(url: str, reason: str, *, source: str | None = None) -> Capture:

@@ -48,3 +48,53 @@ def test_wrong_charset_does_not_crash():
 def test_network_failure_capture():
     c = failed_capture("http://a/x", "TimeoutError: took too long", source="urls")
     assert c.status is None and c.error.startswith("TimeoutError") and c.body is None
+
+
+def test_charset_of_the_content_type_header_is_used():
+    """No <meta charset>: only the HTTP header says the page is windows-1251."""
+    text = ("Производитель аккумуляторов объявил об отзыве примерно сорока тысяч батарей "
+            "для ноутбуков после жалоб владельцев на вздутие. ") * 3
+    body = PAGE.replace(b"A story paragraph", text.encode("cp1251"))
+    c = capture_page("http://a/x", "http://a/x", 200,
+                     {"Content-Type": 'text/html; charset="windows-1251"'}, body)
+    assert c.error is None and text.split()[0] in c.article.paragraphs[0]
+
+
+@pytest.mark.parametrize(("headers", "body"), [
+    (HTML, PAGE.decode().encode("utf-16")),                     # with a BOM
+    ({"Content-Type": "text/html; charset=UTF-16"}, PAGE.decode().encode("utf-16-le")),
+    ({"Content-Type": "text/html; charset=utf-16be"}, PAGE.decode().encode("utf-16-be")),
+])
+def test_utf16_pages_are_not_binary(headers, body):
+    c = capture_page("http://a/x", "http://a/x", 200, headers, body)
+    assert c.error is None
+    assert c.article.title == "Headline here"
+
+
+@pytest.mark.parametrize(("final_url", "reason"), [
+    ("https://other.example/2026/story/", "redirected to another site: other.example"),
+    ("http://b:8080/story/", "redirected to another site: b:8080"),
+    ("http://other.example/", "redirected to another site: other.example"),
+    ("http://a/", "redirected to the home page"),
+])
+def test_redirects_off_the_story(final_url, reason):
+    c = capture_page("http://a/2026/story/", final_url, 200, HTML, PAGE)
+    assert c.error == reason and c.article is None
+
+
+@pytest.mark.parametrize("final_url", [
+    "http://www.a/2026/story/", "https://a/2026/story/", "http://a:80/2026/story-renamed/"])
+def test_redirects_within_the_site_are_fine(final_url):
+    c = capture_page("http://a/2026/story/", final_url, 200, HTML, PAGE)
+    assert c.error is None and c.article is not None
+
+
+@pytest.mark.parametrize("body", [
+    b'  {"story": "A story paragraph with enough words to count as text.", "n": 1}',
+    b'[{"id": 1, "title": "Headline here"}]\n',
+    b'{"html": "<article><p>' + b"A story paragraph with enough words. " * 10 + b'</p></article>"}',
+    b"Just plain text served as HTML. " * 40,
+])
+def test_json_or_plain_text_served_as_html_is_not_a_story(body):
+    c = capture_page("http://a/x", "http://a/x", 200, HTML, body)
+    assert c.error == "not HTML: no markup" and c.article is None

@@ -1,6 +1,7 @@
 """Article extraction: one HTML page in, one clean `Article` out, never an exception.
 
-`extract(html, url, template=None)` decodes and parses the page (`dom`), reads metadata
+`extract(html, url, template=None, encoding=None)` decodes (with the charset of the HTTP
+header, when the caller has one) and parses the page (`dom`), reads metadata
 (`metadata`), finds and cleans the story body (`blocks`, `body`) and, given a `SiteTemplate`
 that has watched other pages of the same site (`template`), also drops blocks the site
 repeats on every page.
@@ -25,10 +26,11 @@ log = logging.getLogger(__name__)
 
 
 def extract(html: str | bytes, url: str | None = None, *,
-            template: SiteTemplate | None = None) -> Article:
-    """Extract the story from one page; returns an empty Article if nothing usable is found."""
+            template: SiteTemplate | None = None, encoding: str | None = None) -> Article:
+    """Extract the story from one page; returns an empty Article if nothing usable is found.
+    `encoding` is the charset the HTTP Content-Type header declared for `html` bytes."""
     try:
-        return _extract(html, url, template)
+        return _extract(html, url, template, encoding)
     except Exception:  # noqa: BLE001 - the contract is to never raise on any input
         log.debug("extraction failed for %s", url, exc_info=True)
         return Article()
@@ -49,8 +51,8 @@ def _declared_paragraphs(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _extract(html, url, template) -> Article:
-    root = parse(html)
+def _extract(html, url, template, encoding=None) -> Article:
+    root = parse(html, encoding if isinstance(encoding, str) else None)
     if root is None:
         return Article()
     if not isinstance(url, str):

@@ -1,8 +1,9 @@
 """Bytes to an lxml tree: charset decoding and a parser that never gives up.
 
 Decoding follows what browsers and real pages need: a BOM wins; bytes that are valid UTF-8
-are UTF-8 (pages often declare latin-1 while serving UTF-8); otherwise the declared
-<meta charset>; otherwise cp1252, which decodes any byte. Parsing uses libxml2's HTML parser
+are UTF-8 (pages often declare latin-1 while serving UTF-8); otherwise the charset the HTTP
+Content-Type header declared (`declared=`); otherwise the <meta charset>; otherwise cp1252,
+which decodes any byte. Parsing uses libxml2's HTML parser
 with `huge_tree`, because without it libxml2 silently drops everything after nesting
 depth 256, which loses whole articles on deeply nested pages.
 """
@@ -44,11 +45,13 @@ def _parser() -> etree.HTMLParser:
     return p
 
 
-def declared_charset(data: bytes) -> str | None:
-    m = _META_CHARSET.search(data[:8192])
-    if not m:
+def charset_name(label: str | bytes | None) -> str | None:
+    """The Python codec for a charset label ("Windows-1251", "latin1", ...), or None."""
+    if isinstance(label, (bytes, bytearray)):
+        label = bytes(label).decode("ascii", "ignore")
+    if not label:
         return None
-    label = m.group(1).decode("ascii", "ignore").lower()
+    label = label.strip().strip("\"'").strip().lower()
     if label in _CP1252_ALIASES:
         return "cp1252"
     try:
@@ -57,27 +60,41 @@ def declared_charset(data: bytes) -> str | None:
         return None
 
 
-def decode(data: bytes) -> str:
-    """Decode page bytes to text; never raises."""
+def declared_charset(data: bytes) -> str | None:
+    m = _META_CHARSET.search(data[:8192])
+    return charset_name(m.group(1)) if m else None
+
+
+_WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+
+
+def decode(data: bytes, declared: str | None = None) -> str:
+    """Decode page bytes to text; never raises. `declared` is the charset the HTTP
+    Content-Type header gave, if any: it outranks the page's own <meta charset>."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", "replace")
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return data.decode("utf-16", "replace")
+    header = charset_name(declared)
     head = data[:4096]
-    if len(head) >= 64 and head.count(0) > len(head) // 3:
-        # UTF-16 without a BOM: every other byte of ASCII markup is NUL.
+    nuls = head.count(0)
+    if header in ("utf-16-le", "utf-16-be") and nuls:
+        return data.decode(header, "replace")
+    if header == "utf-16" and nuls or len(head) >= 64 and nuls > len(head) // 3:
+        # UTF-16 without a BOM: every other byte of ASCII markup is NUL. (A header that says
+        # UTF-16 over a body without a single NUL is wrong: such a body is not UTF-16.)
         enc = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
         return data.decode(enc, "replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    enc = declared_charset(data)
-    if enc and enc not in ("utf-8", "utf-16", "utf-16-le", "utf-16-be"):
-        try:
-            return data.decode(enc, "replace")
-        except (LookupError, ValueError):
-            pass
+    for enc in (header, declared_charset(data)):
+        if enc and enc != "utf-8" and enc not in _WIDE:
+            try:
+                return data.decode(enc, "replace")
+            except (LookupError, ValueError):
+                pass
     return data.decode("cp1252", "replace")
 
 
@@ -91,10 +108,11 @@ def _binary(text: str) -> bool:
     return len(_CONTROL.findall(sample)) > 0.05 * len(sample)
 
 
-def parse(html: str | bytes):
-    """Parse to the root element, or None when there is nothing to parse."""
+def parse(html: str | bytes, encoding: str | None = None):
+    """Parse to the root element, or None when there is nothing to parse. `encoding` is the
+    charset the HTTP header declared for bytes (see `decode`)."""
     if isinstance(html, (bytes, bytearray, memoryview)):
-        text = decode(bytes(html))
+        text = decode(bytes(html), declared=encoding)
     elif isinstance(html, str):
         text = html
     else:

@@ -40,10 +40,11 @@ class SiteTemplate:
         self.pages: dict[str, None] = {}  # insertion-ordered set of page keys
 
     # -- learning -------------------------------------------------------------
-    def observe(self, page, url: str | None = None) -> None:
-        """Count the blocks of one page (html str/bytes, a parsed tree, or an Article)."""
+    def observe(self, page, url: str | None = None, *, encoding: str | None = None) -> None:
+        """Count the blocks of one page (html str/bytes, a parsed tree, or an Article);
+        `encoding` is the charset the HTTP header declared for bytes."""
         try:
-            fps = self._fingerprints(page)
+            fps = self._fingerprints(page, encoding)
         except Exception:  # noqa: BLE001 - a bad page must not break learning
             return
         if not fps:
@@ -60,7 +61,7 @@ class SiteTemplate:
         if len(counts) > 2 * self.max_fingerprints:
             self._prune()
 
-    def _fingerprints(self, page) -> set[str]:
+    def _fingerprints(self, page, encoding: str | None = None) -> set[str]:
         from archiver.article import Article
         from archiver.extract.blocks import walk
         from archiver.extract.dom import parse
@@ -68,7 +69,7 @@ class SiteTemplate:
         if isinstance(page, Article):
             return {fingerprint(p) for p in page.paragraphs}
         if isinstance(page, (str, bytes, bytearray)):
-            root = parse(page)
+            root = parse(page, encoding)
         else:
             root = page
         if root is None:
