@@ -108,3 +108,58 @@ def test_template_round_trips_through_json():
     assert len(again) == len(tpl)
     title, paras = STORIES[3]
     assert extract(page(title, paras, 3), url(3), template=again).paragraphs == paras
+
+
+def teaser_page(title: str, paragraphs: list[str], n: int, teaser: tuple[str, str]) -> str:
+    """A story page that also carries another story's headline and lede in a teaser box."""
+    html = page(title, paragraphs, n)
+    box = (f'<section class="more"><h3>Also today</h3><p><a href="/news/0">{teaser[0]}</a></p>'
+           f"<p>{teaser[1]}</p></section>")
+    return html.replace("</article>", box + "</article>")
+
+
+def test_a_lede_quoted_as_a_teaser_elsewhere_stays_in_its_own_story():
+    """Story 0's lede is on every observed page, but on the others only in a teaser box: it is
+    that story's text, not the site's furniture (which is on every page, in the same place)."""
+    title, paras = STORIES[0]
+    tpl = SiteTemplate(min_pages=3)
+    tpl.observe(page(title, paras, 0), url=url(0))
+    for i, (t, p) in enumerate(STORIES[1:], start=1):
+        tpl.observe(teaser_page(t, p, i, (title, paras[0])), url=url(i))
+    assert extract(page(title, paras, 5), url(0), template=tpl).paragraphs == paras
+    other_title, other = STORIES[2]
+    assert extract(teaser_page(other_title, other, 9, (title, paras[0])), url(2),
+                   template=tpl).paragraphs[:2] == other
+
+
+def test_a_block_on_a_small_share_of_the_sites_pages_is_kept():
+    """Seen in the same place on `min_pages` pages, but not on most of the site's pages: a
+    sentence a few stories share (a company profile), not furniture."""
+    profile = ("Voltreon, founded in 2009 in Tampere, makes battery cells for laptops and "
+               "phones and employs about 3,000 people.")
+    tpl = SiteTemplate(min_pages=3)
+    for i in range(10):
+        t, p = STORIES[i % 4]
+        tpl.observe(page(f"{t} ({i})", p + ([profile] if i < 3 else []), i), url=url(i))
+    title, paras = STORIES[0]
+    learned = extract(page(title, paras + [profile], 20), url(20), template=tpl)
+    assert learned.paragraphs == paras + [profile]
+    assert SUPPORT not in extract(page(title, paras, 21), url(21), template=tpl).paragraphs
+
+
+def test_a_template_from_before_places_were_learned_starts_over():
+    old = ('{"version":1,"min_pages":3,"max_fingerprints":4000,"max_pages":5000,'
+           '"pages":["a","b","c"],"counts":{"x":3}}')
+    tpl = SiteTemplate.from_json(old)
+    assert len(tpl) == 0 and not tpl.pages
+
+
+def test_pages_served_in_a_legacy_charset_are_learned_with_the_header_charset():
+    tpl = SiteTemplate(min_pages=3)
+    support = "Поддержите независимую журналистику: станьте участником сегодня."
+    for i, (t, p) in enumerate(STORIES[:3]):
+        html = page(t, p, i).replace(SUPPORT, support)
+        tpl.observe(html.encode("cp1251"), url=url(i), encoding="windows-1251")
+    title, paras = STORIES[3]
+    data = page(title, paras, 3).replace(SUPPORT, support).encode("cp1251")
+    assert extract(data, url(3), template=tpl, encoding="windows-1251").paragraphs == paras

@@ -3,18 +3,56 @@
 A share bar, newsletter pitch or "Subscribe" line that sits inside the article container
 looks like story on one page, but it is the same text on every page of the site. A
 `SiteTemplate` counts, per normalized text fingerprint, on how many distinct pages a block
-appeared; at extraction time blocks seen on at least `min_pages` pages are dropped, unless
-that would remove most of the story (then the "repeat" is the story itself, e.g. the same
-article observed under several URLs).
+appeared, and separately in which place of the page (`place_of`: the block's tag and its
+parent's tag, id and stable classes).
+
+At extraction time a block is the site's furniture only when the same text was seen *in the
+same place* on at least `min_pages` pages AND on at least `min_share` of all the pages
+observed for the site. Furniture comes from the site's template, so it is on most pages and
+always in the same spot. A story's own lede quoted as a teaser on a few other pages is
+neither: it sits in a teaser box there, and in the story container only on its own page.
+Losing story text is the worse error, so anything less than that is kept. Even then, blocks
+are not dropped when that would remove most of the story (the "repeat" is then the story
+itself, e.g. the same article observed under several URLs).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 from urllib.parse import urlsplit
 
 from archiver.extract.text import fingerprint
+
+# Class names that differ from one article to the next on the same template (WordPress
+# post_class(): post-123, category-x, tag-y ...): not part of a block's place.
+_VARYING_CLASS = re.compile(r"\d|^(?:post|type|status|format|category|tag|author|postid|"
+                            r"page-id|entry-category|entry-tag)-|^(?:hentry|sticky|"
+                            r"has-post-thumbnail)$", re.I)
+_ANYWHERE = "*"  # the place of a block learned from an Article (text without a page)
+
+
+def place_of(block) -> str:
+    """Where a block sits on its page: its own tag and its parent's tag, id and classes."""
+    el = getattr(getattr(block, "frame", None), "el", None)
+    if el is None:
+        return _ANYWHERE
+    parent = el.getparent()
+    own = el.tag if isinstance(el.tag, str) else ""
+    if parent is None:
+        return own
+    attrs = [f"#{parent.get('id')}"] if parent.get("id") and \
+        not _VARYING_CLASS.search(parent.get("id")) else []
+    attrs += sorted({f".{c}" for c in (parent.get("class") or "").split()
+                     if not _VARYING_CLASS.search(c)})
+    tag = parent.tag if isinstance(parent.tag, str) else ""
+    return f"{own}<{tag}{''.join(attrs)}"[:200]
+
+
+def _placed_key(fp: str, place: str) -> str:
+    return fp + "@" + hashlib.blake2b(place.encode("utf-8", "replace"), digest_size=6).hexdigest()
 
 
 def _page_key(url: str | None, fps: set[str]) -> str:
@@ -32,11 +70,14 @@ def _page_key(url: str | None, fps: set[str]) -> str:
 class SiteTemplate:
     """Block fingerprints of one site, counted over distinct pages; JSON-serializable, bounded."""
 
-    def __init__(self, min_pages: int = 3, max_fingerprints: int = 4000, max_pages: int = 5000):
+    def __init__(self, min_pages: int = 3, max_fingerprints: int = 4000, max_pages: int = 5000,
+                 min_share: float = 0.5):
         self.min_pages = int(min_pages)
+        self.min_share = float(min_share)
         self.max_fingerprints = int(max_fingerprints)
         self.max_pages = int(max_pages)
-        self.counts: dict[str, int] = {}
+        self.counts: dict[str, int] = {}   # text fingerprint -> pages it was on
+        self.placed: dict[str, int] = {}   # text fingerprint @ place -> pages it was there on
         self.pages: dict[str, None] = {}  # insertion-ordered set of page keys
 
     # -- learning -------------------------------------------------------------
@@ -44,30 +85,32 @@ class SiteTemplate:
         """Count the blocks of one page (html str/bytes, a parsed tree, or an Article);
         `encoding` is the charset the HTTP header declared for bytes."""
         try:
-            fps = self._fingerprints(page, encoding)
+            placed = self._fingerprints(page, encoding)
         except Exception:  # noqa: BLE001 - a bad page must not break learning
             return
-        if not fps:
+        if not placed:
             return
+        fps = {fp for fp, _ in placed}
         key = _page_key(url, fps)
         if key in self.pages:
             return
         self.pages[key] = None
         if len(self.pages) > self.max_pages:
             self.pages.pop(next(iter(self.pages)))
-        counts = self.counts
-        for fp in fps:
-            counts[fp] = counts.get(fp, 0) + 1
-        if len(counts) > 2 * self.max_fingerprints:
+        for table, keys in ((self.counts, fps), (self.placed, {_placed_key(*fp) for fp in placed})):
+            for k in keys:
+                table[k] = table.get(k, 0) + 1
+        if max(len(self.counts), len(self.placed)) > 2 * self.max_fingerprints:
             self._prune()
 
-    def _fingerprints(self, page, encoding: str | None = None) -> set[str]:
+    def _fingerprints(self, page, encoding: str | None = None) -> set[tuple[str, str]]:
+        """(text fingerprint, place) of every block of the page."""
         from archiver.article import Article
         from archiver.extract.blocks import walk
         from archiver.extract.dom import parse
 
         if isinstance(page, Article):
-            return {fingerprint(p) for p in page.paragraphs}
+            return {(fingerprint(p), _ANYWHERE) for p in page.paragraphs}
         if isinstance(page, (str, bytes, bytearray)):
             root = parse(page, encoding)
         else:
@@ -79,27 +122,41 @@ class SiteTemplate:
             body = root
         # No class-based stripping: we want to learn the furniture single pages keep.
         blocks, _ = walk(body, strip_boilerplate=False)
-        return {fingerprint(b.text) for b in blocks}
+        return {(fingerprint(b.text), place_of(b)) for b in blocks}
 
     def _prune(self) -> None:
-        keep = sorted(self.counts.items(), key=lambda kv: kv[1], reverse=True)
-        self.counts = dict(keep[: self.max_fingerprints])
+        for name in ("counts", "placed"):
+            keep = sorted(getattr(self, name).items(), key=lambda kv: kv[1], reverse=True)
+            setattr(self, name, dict(keep[: self.max_fingerprints]))
 
     # -- applying -------------------------------------------------------------
-    def is_boilerplate(self, text: str) -> bool:
-        return self.counts.get(fingerprint(text), 0) >= self.min_pages
+    def _needed(self) -> int:
+        """Pages a block must have been seen on: `min_pages`, and `min_share` of the site."""
+        return max(self.min_pages, math.ceil(self.min_share * len(self.pages) - 1e-9))
+
+    def is_boilerplate(self, text: str, block=None) -> bool:
+        """Whether `text` repeats on enough of the site's pages; given the `block` it came
+        from, whether it repeats there *in the same place* on the page."""
+        fp = fingerprint(text)
+        need = self._needed()
+        if self.counts.get(fp, 0) < need:
+            return False
+        if block is None:
+            return True
+        placed = self.placed.get(_placed_key(fp, place_of(block)), 0)
+        return placed + self.placed.get(_placed_key(fp, _ANYWHERE), 0) >= need
 
     def known_indices(self, blocks) -> set[int]:
         """Indices of blocks the site repeats (excluded from container scoring)."""
         if not self.counts:
             return set()
-        return {i for i, b in enumerate(blocks) if self.is_boilerplate(b.text)}
+        return {i for i, b in enumerate(blocks) if self.is_boilerplate(b.text, b)}
 
     def filter_blocks(self, blocks):
         """Drop repeated blocks, unless that would remove most of this page's story."""
         if not self.counts:
             return blocks
-        kept = [b for b in blocks if not self.is_boilerplate(b.text)]
+        kept = [b for b in blocks if not self.is_boilerplate(b.text, b)]
         total = sum(len(b.text) for b in blocks)
         if total and sum(len(b.text) for b in kept) < 0.4 * total:
             return blocks
@@ -110,12 +167,14 @@ class SiteTemplate:
         if len(self.counts) > self.max_fingerprints:
             self._prune()
         return json.dumps({
-            "version": 1,
+            "version": 2,
             "min_pages": self.min_pages,
+            "min_share": self.min_share,
             "max_fingerprints": self.max_fingerprints,
             "max_pages": self.max_pages,
             "pages": list(self.pages),
             "counts": self.counts,
+            "placed": self.placed,
         }, separators=(",", ":"))
 
     @classmethod
@@ -123,9 +182,15 @@ class SiteTemplate:
         data = json.loads(s)
         tpl = cls(min_pages=data.get("min_pages", 3),
                   max_fingerprints=data.get("max_fingerprints", 4000),
-                  max_pages=data.get("max_pages", 5000))
+                  max_pages=data.get("max_pages", 5000),
+                  min_share=data.get("min_share", 0.5))
+        if data.get("version", 1) < 2:
+            # A version 1 template knows texts but not where they were: it would strip a
+            # story's lede quoted elsewhere. Start over; the site's next pages relearn it.
+            return tpl
         tpl.pages = dict.fromkeys(str(p) for p in data.get("pages", []))
         tpl.counts = {str(k): int(v) for k, v in data.get("counts", {}).items()}
+        tpl.placed = {str(k): int(v) for k, v in data.get("placed", {}).items()}
         return tpl
 
     def __len__(self) -> int:
