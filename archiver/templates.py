@@ -40,8 +40,8 @@ class TemplateBook:
         template = self.for_url(url)
         return len(template.pages) >= template.min_pages
 
-    def observe(self, url: str, html: bytes) -> None:
-        self.for_url(url).observe(html, url)
+    def observe(self, url: str, html: bytes, encoding: str | None = None) -> None:
+        self.for_url(url).observe(html, url, encoding=encoding)
 
     def save(self) -> None:
         with Archive.open(self.db_path) as archive:

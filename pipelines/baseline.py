@@ -8,6 +8,7 @@ change in the page, never a change in how it is read, makes a version.
 
 from __future__ import annotations
 
+from archiver.capture import charset_of
 from archiver.extract import extract
 from archiver.items import Capture
 from archiver.normalize import normalize_article
@@ -23,9 +24,10 @@ class BaselinePipeline(ArchiveBound):
         page = self.archive.current_page(item)
         if page is None or page[0] == item.story_hash:
             return item  # a first capture, or the same story: nothing to re-read
-        _, url, body = page
+        _, url, body, content_type = page
         templates = getattr(self.crawler.spider, "templates", None)
         template = templates.for_url(url) if templates else None
-        item.baseline = normalize_article(extract(body, url, template=template))
+        item.baseline = normalize_article(extract(body, url, template=template,
+                                                  encoding=charset_of(content_type)))
         self.stats.inc_value("archiver/baseline_reextractions")
         return item

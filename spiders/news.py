@@ -31,7 +31,7 @@ from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
-from archiver.capture import capture_page, failed_capture, now_iso
+from archiver.capture import capture_page, charset_of, failed_capture, now_iso
 from archiver.links import looks_like_article, looks_like_listing
 from archiver.normalize import normalize_url, parse_instant, site_of
 from archiver.revisit import MODES, Revisit, plan
@@ -159,7 +159,8 @@ class NewsSpider(SitemapSpider):
         }
         if self.templates is not None and 200 <= response.status < 300:
             site = site_of(response.url)
-            self.templates.observe(response.url, response.body)
+            self.templates.observe(response.url, response.body,
+                                   charset_of(fetched["headers"].get("Content-Type")))
             if not self.templates.is_warm(response.url) and self._held_count() < MAX_HELD:
                 # Too few pages of this site seen to know its template: extract later.
                 self._held.setdefault(site, []).append(fetched)

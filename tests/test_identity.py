@@ -37,7 +37,7 @@ def test_a_shared_canonical_neither_merges_stories_nor_lends_its_baseline(archiv
     assert archive.db["articles"].count == 2
     edited = B_PARAS[:2] + ["Users are advised to install the update as soon as possible."]
     b2 = capture("/b/", edited, "t3", title="Router flaw", canonical=section)
-    hash_, url, _ = archive.current_page(b2)
+    _, url, _, _ = archive.current_page(b2)
     assert url == SITE + "/b/"  # B's own page is the baseline, not A's
     result = archive.record(b2)
     assert (result.version, result.change) == (2, "sentence_edit")

@@ -34,9 +34,10 @@ def chain(tmp_path):
     for pipe in pipes[1:]:
         pipe.open_spider()
 
-    def run(body: bytes, when: str):
-        item = capture_page(URL, URL, 200, {"Content-Type": "text/html"}, body, fetched_at=when)
-        for pipe in pipes:
+    def run(body: bytes, when: str, content_type: str = "text/html", upto: int = 3):
+        item = capture_page(URL, URL, 200, {"Content-Type": content_type}, body,
+                            fetched_at=when)
+        for pipe in pipes[:upto]:
             item = pipe.process_item(item)
         return item
 
@@ -70,3 +71,15 @@ def test_pipelines_switch_off_without_an_archive(tmp_path):
     for cls in (BaselinePipeline, ArchivePipeline):
         with pytest.raises(NotConfigured):
             build_from_crawler(cls, crawler)
+
+
+def test_the_baseline_is_read_with_the_charset_the_server_declared(chain):
+    run, _ = chain
+    russian = ["Производитель выпустил исправление прошивки во вторник, сообщили исследователи.",
+               "Владельцам роутеров советуют установить версию 4.2 как можно скорее."]
+    declared = "text/html; charset=windows-1251"
+    page = _page(russian).replace(b"<html>", b"<html lang=ru>")
+    run(page.decode().encode("cp1251"), "2026-03-01T10:00:00+00:00", declared)
+    updated = _page(russian + ["Обновление: производитель отозвал версию 4.2 из-за сбоев."])
+    item = run(updated.decode().encode("cp1251"), "2026-03-01T12:00:00+00:00", declared, upto=2)
+    assert item.baseline is not None and item.baseline.paragraphs == russian

@@ -223,9 +223,10 @@ def test_current_page_gives_the_live_versions_raw_body(archive):
     archive.record(cap(A, "t1", body=b"<html>first</html>"))
     archive.record(cap(B, "t2", body=b"<html>second</html>"))
     archive.record(cap(B, "t3", body=b"<html>second, ads moved</html>"))
-    hash_b, url, body = archive.current_page(cap(B, "t4"))
+    hash_b, url, body, content_type = archive.current_page(cap(B, "t4"))
     assert (hash_b, url, body) == (story_hash(Article(title="A title", paragraphs=B)), URL,
                                    b"<html>second, ads moved</html>")
+    assert content_type is None  # these captures carry none; a crawl's do
     stranger = cap(A, "t5")
     stranger.url = stranger.final_url = stranger.identity = "https://n.example/unknown/"
     assert archive.current_page(stranger) is None

@@ -185,20 +185,23 @@ class Archive:
             return None
         return version_article(self.version_row(article["id"], article["current_version"]))
 
-    def current_page(self, capture: Capture) -> tuple[str, str, bytes] | None:
-        """(story hash, final URL, raw body) of the live version of the capture's article,
-        from the latest capture that saw it: what a re-extraction starts from."""
+    def current_page(self, capture: Capture) -> tuple[str, str, bytes, str | None] | None:
+        """(story hash, final URL, raw body, content type) of the live version of the
+        capture's article, from the latest capture that saw it: what a re-extraction
+        starts from."""
         article, _ = self.find_article(capture)
         if article is None or not article["current_version"]:
             return None
         rows = list(self.db.query(
-            "select v.story_hash, c.final_url, b.data from versions v "
+            "select v.story_hash, c.final_url, c.content_type, b.data from versions v "
             "join captures c on c.version_id = v.id join bodies b on b.sha256 = c.body_sha256 "
             "where v.article_id = ? and v.version = ? order by c.id desc limit 1",
             [article["id"], article["current_version"]]))
         if not rows:
             return None
-        return rows[0]["story_hash"], rows[0]["final_url"], zlib.decompress(rows[0]["data"])
+        row = rows[0]
+        return (row["story_hash"], row["final_url"], zlib.decompress(row["data"]),
+                row["content_type"])
 
     def revisit_rows(self) -> list[dict[str, Any]]:
         """Every article with the address that last served its live version (not the declared
@@ -447,7 +450,7 @@ class Archive:
     def save_templates(self, templates: dict[str, str]) -> None:
         from archiver.capture import now_iso
 
-        with self.db.atomic():
+        with self.writing():
             self.db["site_templates"].upsert_all(
                 ({"site": site, "template": data, "updated_at": now_iso()}
                  for site, data in templates.items()), pk="site")
