@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -75,7 +76,7 @@ class Archive:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = Database(path)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # first: another crawl may write
-        db.enable_wal()
+        _while_locked(db.enable_wal)  # switching journal mode ignores the busy timeout
         db.execute("PRAGMA foreign_keys = ON")
         archive = cls(db)
         if migrations.pending(db):
@@ -486,3 +487,16 @@ def _not_the_story(live: Article, page: Article) -> bool:
     a script shell): new title, no paragraph in common, and less than half the text."""
     return (page.title != live.title and not set(page.paragraphs) & set(live.paragraphs)
             and len(page.text) * 2 < len(live.text))
+
+
+def _while_locked(action, seconds: float = BUSY_TIMEOUT_MS / 1000) -> None:
+    """Run `action`, trying again while another process holds the database locked."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
