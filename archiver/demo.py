@@ -107,8 +107,8 @@ def _template_line(data: str | None) -> str:
     if not data:
         return "no site template learned"
     template = SiteTemplate.from_json(data)
-    known = sum(1 for n in template.counts.values() if n >= template.min_pages)
-    return f"site template: {known} repeated blocks learned from {len(template.pages)} pages"
+    return (f"site template: {template.repeated_blocks()} repeated blocks learned from "
+            f"{len(template.pages)} pages")
 
 
 def _article(data: dict, base: str) -> None:

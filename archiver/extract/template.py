@@ -134,6 +134,11 @@ class SiteTemplate:
         """Pages a block must have been seen on: `min_pages`, and `min_share` of the site."""
         return max(self.min_pages, math.ceil(self.min_share * len(self.pages) - 1e-9))
 
+    def repeated_blocks(self) -> int:
+        """How many block texts repeat on enough of the site's pages to count as furniture."""
+        need = self._needed()
+        return sum(1 for n in self.counts.values() if n >= need)
+
     def is_boilerplate(self, text: str, block=None) -> bool:
         """Whether `text` repeats on enough of the site's pages; given the `block` it came
         from, whether it repeats there *in the same place* on the page."""
