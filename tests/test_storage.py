@@ -248,3 +248,13 @@ def test_a_canonical_claimed_by_another_story_does_not_merge_them(archive):
     again.url = again.final_url = "https://n.example/2026/03/battery-recall/"
     again.identity = section
     assert (archive.record(again).version, archive.db["articles"].count) == (2, 2)
+
+
+def test_a_render_stamp_behind_a_cache_is_no_redating_either(archive):
+    first = cap(A, "2026-03-01T10:00:00+00:00")
+    first.article.modified = "2026-03-01T09:40:00+00:00"
+    archive.record(first)
+    for day in (2, 3):
+        later = cap(A, f"2026-03-0{day}T10:00:00+00:00")
+        later.article.modified = f"2026-03-0{day}T09:40:00+00:00"  # a cached copy, 20 min old
+        assert archive.record(later).outcome == "unchanged"

@@ -10,8 +10,8 @@ The rules that keep the archive honest live here:
 - but not when the capture equals its `baseline`, the current version's own stored page read
   again by today's extractor: then the extraction changed, not the page. Change records are
   computed against that baseline, so they never report extractor drift as an edit;
-- a declared modified time that only restates the moment of the fetch (pages that stamp
-  "now" on every request) is not a re-dating;
+- a declared modified time within an hour of the fetch, when nothing else changed, is not a
+  re-dating (pages that stamp their render time, or a cached copy's, on every request);
 - a 404/410 or a redirect to the home page for a known article is a `removed` event, and a
   story seen again after that a `restored` one.
 """
@@ -470,11 +470,11 @@ def _public_update(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in keys}
 
 
-STAMP_WINDOW = timedelta(minutes=15)
+STAMP_WINDOW = timedelta(hours=1)  # render time, or a cache of it
 
 
 def _stamped_now(comparison, capture: Capture) -> bool:
-    """A bare re-dating whose new modified time is the fetch time itself: a render stamp."""
+    """A bare re-dating whose new modified time is (about) the fetch time: a render stamp."""
     if [c.kind for c in comparison.changes] != ["redated"]:
         return False
     declared = parse_instant(comparison.changes[0].new)
