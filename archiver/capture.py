@@ -133,5 +133,15 @@ def _no_markup(body: bytes) -> bool:
 
 
 def failed_capture(url: str, reason: str, *, source: str | None = None) -> Capture:
-    """A fetch that got no answer at all (timeout, DNS, refused, too large)."""
+    """A fetch that gave nothing to archive: no answer at all (timeout, DNS, refused, too
+    large), or a feed, sitemap or section page without usable links."""
     return Capture(url=url, final_url=url, fetched_at=now_iso(), error=reason, source=source)
+
+
+def held_capture(url: str, final_url: str, status: int, headers: dict[str, str], body: bytes,
+                 *, fetched_at: str, source: str | None = None) -> Capture:
+    """A fetch recorded before its story is extracted (see `Capture.held`)."""
+    return Capture(url=url, final_url=final_url, fetched_at=fetched_at, status=status,
+                   content_type=_header(headers, "content-type"), etag=_header(headers, "etag"),
+                   last_modified=_header(headers, "last-modified"), body=body,
+                   body_sha256=hashlib.sha256(body).hexdigest(), source=source, held=True)

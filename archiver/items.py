@@ -30,8 +30,14 @@ class Capture:
     article: Article | None = None
     error: str | None = None
     source: str | None = None
+    # A page held back until its site's template is warm is recorded at once as `held`
+    # (raw body kept, no story yet); the capture made later from the same fetch `completes`
+    # that row, so a crawl stopped in between loses nothing.
+    held: bool = False
+    completes: int | None = None
     # Filled in by the pipelines.
     identity: str | None = None
+    capture_id: int | None = None
     # The current version's stored page as today's extractor reads it (pipelines.baseline).
     baseline: Article | None = None
     story_hash: str | None = None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from scrapy.exceptions import DropItem
+
 from archiver.items import Capture
 from pipelines import ArchiveBound
 
@@ -27,8 +29,11 @@ class ArchivePipeline(ArchiveBound):
             return item
         result = self.archive.record(item)
         item.outcome, item.version, item.change = result.outcome, result.version, result.change
+        item.capture_id = result.capture_id
         item.updates = result.updates or []
         item.body = item.baseline = None
+        if result.outcome == "held":  # stored; the full capture follows, and is exported
+            raise DropItem(f"held for the site template: {item.final_url}", log_level="DEBUG")
         self.stats.inc_value(f"archiver/captures/{result.outcome}")
         if result.outcome == "new_version":
             logger.info("Version %d of %s: %s", result.version, item.identity, result.change)

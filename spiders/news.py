@@ -31,7 +31,8 @@ from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
-from archiver.capture import capture_page, charset_of, failed_capture, now_iso
+from archiver.capture import capture_page, charset_of, failed_capture, held_capture, now_iso
+from archiver.items import Capture
 from archiver.links import looks_like_article, looks_like_listing
 from archiver.normalize import normalize_url, parse_instant, site_of
 from archiver.revisit import MODES, Revisit, plan
@@ -162,27 +163,31 @@ class NewsSpider(SitemapSpider):
             self.templates.observe(response.url, response.body,
                                    charset_of(fetched["headers"].get("Content-Type")))
             if not self.templates.is_warm(response.url) and self._held_count() < MAX_HELD:
-                # Too few pages of this site seen to know its template: extract later.
-                self._held.setdefault(site, []).append(fetched)
+                # Too few pages of this site seen to know its template: extract later, but
+                # record the fetch now, so that a crawl stopped early loses nothing.
+                held = held_capture(**fetched)
+                self._held.setdefault(site, []).append((fetched, held))
                 self.crawler.stats.inc_value("archiver/held_for_template")
+                yield held
                 return
             yield from self._release(site)
         yield self._capture(fetched)
 
-    def _capture(self, fetched: dict[str, Any]):
+    def _capture(self, fetched: dict[str, Any], held: Capture | None = None) -> Capture:
         template = self.templates.for_url(fetched["final_url"]) if self.templates else None
         capture = capture_page(**fetched, template=template)
+        if held is not None:
+            capture.completes = held.capture_id
         if capture.error:
             self.logger.warning("No story from %s: %s", fetched["final_url"], capture.error)
-            self.crawler.stats.inc_value("archiver/failed_captures")
         return capture
 
     def _held_count(self) -> int:
         return sum(len(pages) for pages in self._held.values())
 
     def _release(self, site: str) -> Iterable[Any]:
-        for fetched in self._held.pop(site, []):
-            yield self._capture(fetched)
+        for fetched, held in self._held.pop(site, []):
+            yield self._capture(fetched, held)
 
     def release_all(self, response: Response | None = None) -> Iterable[Any]:
         """Extract every held page with what its site's template knows by now."""
@@ -199,7 +204,6 @@ class NewsSpider(SitemapSpider):
         request = failure.request
         reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.logger.warning("Fetch failed for %s: %s", request.url, reason)
-        self.crawler.stats.inc_value("archiver/failed_captures")
         yield failed_capture(request.url, reason, source=request.meta.get("archiver_source"))
 
     # Discovery --------------------------------------------------------------------------

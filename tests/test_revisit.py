@@ -71,3 +71,14 @@ def test_revisits_are_conditional_and_due_ones_only(fixture_site, crawl, db_path
         history = queries.history(archive, fixture_site.url(RECALL))
     assert [v["change"] for v in history["versions"]] == ["first", "appended_update"]
     assert history["versions"][-1]["captures"] == 2  # the 200 that showed it and the 304
+
+
+def test_a_304_for_a_removed_article_restores_it(archive):
+    archive.record(cap(A, "2026-03-01T10:00:00+00:00", etag='"v1"'))
+    archive.record(Capture(url=URL, final_url=URL, fetched_at="2026-03-02T10:00:00+00:00",
+                           status=404, error="HTTP 404"))
+    back = Capture(url=URL, final_url=URL, fetched_at="2026-03-03T10:00:00+00:00", status=304)
+    assert archive.record(back).outcome == "unchanged"
+    history = queries.history(archive, URL)
+    assert history["status"] == "live"
+    assert [e["kind"] for e in history["events"]] == ["removed", "restored"]

@@ -42,7 +42,7 @@ BUSY_TIMEOUT_MS = 30_000
 
 @dataclass
 class RecordResult:
-    outcome: str  # new_version | unchanged | returned | failed | removed
+    outcome: str  # new_version | unchanged | returned | failed | removed | held
     article_id: int | None = None
     version: int | None = None
     change: str | None = None
@@ -229,6 +229,9 @@ class Archive:
         """Store one capture and whatever version, updates and events it implies."""
         with self.writing():
             self._store_body(capture.body, capture.body_sha256)
+            if capture.held:
+                return RecordResult("held", capture_id=self._insert_capture(capture, "held",
+                                                                            None, None))
             if capture.status == 304:
                 return self._record_not_modified(capture)
             if capture.error or capture.article is None:
@@ -246,14 +249,18 @@ class Archive:
     def _insert_capture(self, capture: Capture, outcome: str, article_id: int | None,
                         version_id: int | None) -> int:
         table = self.db["captures"]
-        table.insert({
+        row = {
             "article_id": article_id, "version_id": version_id, "url": capture.url,
             "final_url": capture.final_url, "fetched_at": capture.fetched_at,
             "status": capture.status, "content_type": capture.content_type,
             "etag": capture.etag, "last_modified": capture.last_modified,
             "body_sha256": capture.body_sha256 if capture.body is not None else None,
             "source": capture.source, "outcome": outcome, "error": capture.error,
-        })
+        }
+        if capture.completes:  # the held row of this same fetch becomes the full record
+            table.update(capture.completes, row)
+            return capture.completes
+        table.insert(row)
         return table.last_pk
 
     def _event(self, article_id: int, capture_id: int, at: str, kind: str, detail: Any) -> None:
@@ -266,12 +273,13 @@ class Archive:
         outcome = "removed" if article and gone else "failed"
         article_id = article["id"] if article else None
         capture_id = self._insert_capture(capture, outcome, article_id, None)
+        result = RecordResult(outcome, article_id, capture_id=capture_id)
         if outcome == "removed" and article["status"] != "removed":
             self._event(article_id, capture_id, capture.fetched_at, "removed",
                         {"status": capture.status, "final_url": capture.final_url,
                          "reason": capture.error})
             self.db["articles"].update(article_id, {"status": "removed"})
-        return RecordResult(outcome, article_id)
+        return result
 
     def _record_not_modified(self, capture: Capture) -> RecordResult:
         """A 304 to a conditional revisit: the page is the one the live version came from."""
@@ -280,7 +288,9 @@ class Archive:
             capture.error = "HTTP 304 for a page the archive does not hold"
             return self._record_failure(capture)
         current = self.version_row(article["id"], article["current_version"])
-        return self._seen_again(capture, article, current, "unchanged")
+        result = self._seen_again(capture, article, current, "unchanged")
+        self._restore_if_removed(article, result, capture.fetched_at)
+        return result
 
     def _ensure_article(self, capture: Capture) -> tuple[dict[str, Any], str]:
         """The article this capture belongs to (see `find_article`), created if new."""
@@ -313,11 +323,15 @@ class Archive:
         current = (self.version_row(aid, article["current_version"])
                    if article["current_version"] else None)
         result = self._story_outcome(capture, article, current)
-        if article["status"] == "removed":  # it was gone and is back: say so, and when
-            self.db["articles"].update(aid, {"status": "live"})
-            self._event(aid, result.capture_id, at, "restored",
-                        {"version": result.version, "outcome": result.outcome})
+        self._restore_if_removed(article, result, at)
         return result
+
+    def _restore_if_removed(self, article: dict[str, Any], result: RecordResult, at: str) -> None:
+        """A removed article seen again (a story, or a 304 for it) is back: say so, and when."""
+        if article["status"] == "removed":
+            self.db["articles"].update(article["id"], {"status": "live"})
+            self._event(article["id"], result.capture_id, at, "restored",
+                        {"version": result.version, "outcome": result.outcome})
 
     def _story_outcome(self, capture: Capture, article: dict, current: dict | None
                        ) -> RecordResult:
