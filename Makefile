@@ -25,4 +25,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/robustness.py
 
 clean:
-	rm -rf $(VENV) data/archive.db data/archive.db-wal data/archive.db-shm
+	rm -rf $(VENV) data/demo.db data/demo.db-wal data/demo.db-shm

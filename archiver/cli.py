@@ -14,6 +14,7 @@ from archiver.storage import Archive
 from archiver.storage import queries
 
 DEFAULT_DB = "data/archive.db"
+DEMO_DB = "data/demo.db"
 
 db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False), show_default=True,
@@ -184,8 +185,9 @@ def stats(db_path: str, as_json: bool) -> None:
 
 @main.command()
 @click.option("--keep", is_flag=True, help="Keep the archive instead of starting afresh.")
-@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
-              type=click.Path(dir_okay=False), help="Archive file the demo writes.")
+@click.option("--db", "db_path", default=DEMO_DB, show_default=True,
+              type=click.Path(dir_okay=False),
+              help="Archive file the demo writes (its own, so a real archive is never wiped).")
 def demo(keep: bool, db_path: str) -> None:
     """Serve the bundled demo sites on 127.0.0.1, crawl, let them change, crawl again."""
     from archiver.demo import run_demo

@@ -24,7 +24,8 @@ ITEM_PIPELINES = {
 }
 
 # Politeness.
-USER_AGENT = "technews-archiver/0.1 (+https://github.com/technews-archiver; research archive of news-story changes)"
+# default "Scrapy/VERSION (+https://scrapy.org)"; say who we are (add a contact with -s USER_AGENT=)
+USER_AGENT = "technews-archiver/0.1 (research archive of news-story changes)"
 ROBOTSTXT_OBEY = True  # default False
 AUTOTHROTTLE_ENABLED = True  # default False
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0  # default 1.0
@@ -33,12 +34,11 @@ DOWNLOAD_DELAY = 0.5  # default 0
 DOWNLOAD_TIMEOUT = 30  # default 180
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # default 1 GiB
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024  # default 32 MiB
-RETRY_TIMES = 2  # default 2
 TELNETCONSOLE_ENABLED = False  # default True: it opens a local port
+REMOTE_CONTROL_ENABLED = False  # default True (Scrapy 2.19): it opens a local port too
 
 # Every fetch is recorded, failures included, so the spider sees every status itself.
 HTTPERROR_ALLOW_ALL = True  # default False
-REDIRECT_ENABLED = True
 
 FEED_EXPORT_ENCODING = "utf-8"  # default None (escaped)
 LOG_LEVEL = "INFO"  # default DEBUG

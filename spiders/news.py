@@ -9,12 +9,12 @@ Spider arguments (comma-separated lists):
     since     skip sitemap entries whose lastmod is older: a date ("2026-11-01"), a time
               with zone, or an age ("48h", "7d"); entries without lastmod are kept
     depth     how many section links deep `start` pages are followed
-    Malformed values are reported in one error line each, and nothing is crawled.
-    revisit   "all" (or "1") to fetch again every live article already in the archive (of
+    revisit   "all" (or "1") to fetch again every article already in the archive (of
               the sites named by the other arguments, or of all sites when none are given),
               "due" for only those whose time has come (see archiver.revisit): the scheduled
               re-crawl that finds updates, edits and removals. Revisits are conditional
               requests (ETag, Last-Modified) unless ARCHIVER_CONDITIONAL_REVISITS is False.
+Malformed values are reported in one error line each, and nothing is crawled.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ class NewsSpider(SitemapSpider):
         if held is not None:
             capture.completes = held.capture_id
         if capture.error:
-            self.logger.warning("No story from %s: %s", fetched["final_url"], capture.error)
+            self.logger.warning("No story from %s: %s", fetched["url"], capture.error)
         return capture
 
     def _held_count(self) -> int:
