@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from textwrap import shorten
 
 import click
 
@@ -86,7 +87,7 @@ def history(url: str, db_path: str, as_json: bool) -> None:
         for u in v["updates"]:
             when = f" ({u['stated_time']})" if u["stated_time"] else ""
             click.echo(f"      {u['kind']} {u['position']}{when}, since v{u['first_version']}: "
-                       f"{_short(u['text'])}")
+                       f"{clip(u['text'], 90)}")
     for e in data["events"]:
         click.echo(f"  event {e['at']}: {e['kind']} {json.dumps(e['detail'])}")
 
@@ -195,9 +196,9 @@ def demo(keep: bool, db_path: str) -> None:
     sys.exit(run_demo(Path(db_path), fresh=not keep))
 
 
-def _short(text: str, width: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def clip(text: str | None, width: int) -> str:
+    """One line of at most `width` characters, cut at a word, for terminal reports."""
+    return shorten(text or "", width, placeholder="…")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from archiver.cli import clip
 from archiver.extract import SiteTemplate
 from archiver.localsite import LocalSite
 from archiver.normalize import site_of
@@ -117,7 +118,7 @@ def _article(data: dict, base: str) -> None:
     kinds = " -> ".join(v["change"] or "?" for v in versions)
     status = "" if data["status"] == "live" else f"  [{data['status'].upper()}]"
     click.echo(f"   {data['url'].removeprefix(base)}{status}")
-    click.echo(f"      \"{_cut(last['title'], 80)}\"")
+    click.echo(f"      \"{clip(last['title'], 80)}\"")
     click.echo(f"      {_plural(len(versions), 'version')}: {kinds}")
     for change in last["changes"] if len(versions) > 1 else []:
         line = _change_line(change)
@@ -126,7 +127,7 @@ def _article(data: dict, base: str) -> None:
     for update in last["updates"]:
         when = f" at {update['stated_time']}" if update["stated_time"] else ""
         first = update["text"].split("\n\n")[0]
-        click.echo(f"      {update['kind']} ({update['position']}{when}): {_cut(first, 70)}")
+        click.echo(f"      {update['kind']} ({update['position']}{when}): {clip(first, 70)}")
     for event in data["events"]:
         if event["kind"] == "removed":
             click.echo(f"      removed from the site (HTTP {event['detail'].get('status')}); "
@@ -137,21 +138,16 @@ def _change_line(change: dict) -> str | None:
     """One line for the edits a reader wants to see (updates are listed on their own)."""
     kind = change["kind"]
     if kind == "title_change" and change.get("field") == "title":
-        return f"headline was: \"{_cut(change['old'], 70)}\""
+        return f"headline was: \"{clip(change['old'], 70)}\""
     if kind == "sentence_edit" and change.get("added_words"):
-        return (f"sentence edited: \"{_cut(' / '.join(change['removed_words']), 30)}\" -> "
-                f"\"{_cut(' / '.join(change['added_words']), 30)}\"")
+        return (f"sentence edited: \"{clip(' / '.join(change['removed_words']), 30)}\" -> "
+                f"\"{clip(' / '.join(change['added_words']), 30)}\"")
     if kind in ("sentence_edit", "paragraph_added", "paragraph_removed"):
         unit = "sentence" if kind == "sentence_edit" else "paragraph"
         verb, text = ("added", change["new"]) if change["new"] else ("removed", change["old"])
-        return f"{unit} {verb}: \"{_cut(text, 60)}\""
+        return f"{unit} {verb}: \"{clip(text, 60)}\""
     return None
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _cut(text: str | None, width: int) -> str:
-    text = text or ""
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -19,7 +19,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from archiver.article import Article
 
 # Zero-width and formatting characters that render as nothing but change hashes.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS), None)
 _SPACE = re.compile(r"\s+")
 _RELATIVE_TIME = re.compile(
     r"^(((last|first)\s+)?(updated|modified|edited|posted|published)\s*:?\s+)?"

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+from archiver.normalize import INVISIBLE_CHARS
+
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 
 
 def norm(text: str | None) -> str:
@@ -24,14 +26,6 @@ def norm(text: str | None) -> str:
             text = _INVISIBLE.sub("", text)
     return " ".join(text.split())
 
-
-def norm_paragraphs(paragraphs) -> list[str]:
-    out = []
-    for p in paragraphs or ():
-        p = norm(p)
-        if p:
-            out.append(p)
-    return out
 
 
 def words(text: str) -> list[str]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 
+from archiver.normalize import INVISIBLE_CHARS
+
 _WS = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 _NONWORD = re.compile(r"[\W_]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS), None)
 
 
 def collapse(s: str) -> str:
