@@ -82,3 +82,13 @@ def test_a_304_for_a_removed_article_restores_it(archive):
     history = queries.history(archive, URL)
     assert history["status"] == "live"
     assert [e["kind"] for e in history["events"]] == ["removed", "restored"]
+
+
+def test_a_flip_flop_counts_as_a_recent_change(archive):
+    from tests.test_storage import B
+
+    archive.record(cap(A, "2026-03-01T10:00:00+00:00"))
+    archive.record(cap(B, "2026-03-05T10:00:00+00:00"))
+    archive.record(cap(A, "2026-03-09T10:00:00+00:00"))  # back to version 1
+    [row] = archive.revisit_rows()
+    assert row["last_change"] == "2026-03-09T10:00:00+00:00"

@@ -206,12 +206,15 @@ class Archive:
 
     def revisit_rows(self) -> list[dict[str, Any]]:
         """Every article with the address that last served its live version (not the declared
-        canonical, which may not answer), when it was last fetched and last changed, and that
-        capture's validators (ETag, Last-Modified). Removed articles are included: a 404 can
-        be passing, and a story that comes back must be seen."""
+        canonical, which may not answer), when it was last fetched and last changed (a new
+        version, or a return to an old one), and that capture's validators (ETag,
+        Last-Modified). Removed articles are included: a 404 can be passing, and a story that
+        comes back must be seen."""
         return list(self.db.query(
             "select coalesce(c.final_url, a.url) as url, a.site, a.status, "
-            "a.last_seen as last_fetch, v.first_seen as last_change, c.etag, c.last_modified "
+            "a.last_seen as last_fetch, coalesce((select max(fetched_at) from captures "
+            "  where article_id = a.id and outcome in ('new_version', 'returned')), "
+            "  v.first_seen) as last_change, c.etag, c.last_modified "
             "from articles a "
             "join versions v on v.article_id = a.id and v.version = a.current_version "
             "left join captures c on c.id = (select max(id) from captures "
