@@ -119,6 +119,14 @@ def _qualifier_ok(qual: str) -> bool:
     return True
 
 
+_OPENS = re.compile(rf"[\s*_\[(]*(?:{_ANY_LABEL})\b", re.IGNORECASE)
+
+
+def opens_with_label(text: str) -> bool:
+    """A cheap first test: does `text` start with a marker label at all?"""
+    return _OPENS.match(text) is not None
+
+
 def detect_marker(paragraph: str) -> Marker | None:
     """The marker opening `paragraph`, or None when it is ordinary prose."""
     text = norm(paragraph)

@@ -17,7 +17,7 @@ import re
 from lxml import etree
 
 from archiver.extract.boilerplate import INLINE_TAGS, SKIP_TAGS, classify_attrs, hidden
-from archiver.changes.markers import detect_marker
+from archiver.changes.markers import detect_marker, opens_with_label
 from archiver.extract.text import collapse
 
 _BR = "\u2029"
@@ -211,11 +211,19 @@ def _opens_with_note(el) -> bool:
     Such notes are story, whatever box they come in: `<aside class="correction">`,
     `<p class="updated">Update, March 3, 7:02 p.m. ET: ...`.
     """
-    head = []
-    size = 0
-    for piece in el.itertext():
-        head.append(piece)
-        size += len(piece)
+    texts = el.itertext()
+    for first in texts:
+        if not first.isspace():
+            break
+    else:
+        return False
+    if not opens_with_label(first.lstrip()):
+        return False  # the common case, decided on the first words alone
+    head = [first]
+    size = len(first)
+    for piece in texts:
         if size > 160:
             break
+        head.append(piece)
+        size += len(piece)
     return detect_marker(collapse("".join(head))[:160]) is not None
