@@ -9,7 +9,7 @@ import codecs
 import hashlib
 import json
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from archiver.extract import extract
 from archiver.items import Capture
@@ -77,6 +77,10 @@ def capture_page(
         capture.body = capture.body_sha256 = None
         return capture
     charset = charset_of(content_type)
+    location = _header(headers, "location")
+    if 300 <= status < 400 and location:  # a redirect not followed: it leaves the site
+        capture.error = f"redirected to another site: {urljoin(final_url, location)}"
+        return capture
     capture.error = _failure(status, content_type, body)
     if not capture.error and final_url != url:
         other = _other_site(url, final_url)

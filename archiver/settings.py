@@ -37,6 +37,10 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024  # default 32 MiB
 TELNETCONSOLE_ENABLED = False  # default True: it opens a local port
 REMOTE_CONTROL_ENABLED = False  # default True (Scrapy 2.19): it opens a local port too
 
+# A story redirected to another site reaches the spider as a 3xx and is recorded, rather
+# than silently dropped by the offsite filter (archiver/middlewares.py).
+DOWNLOADER_MIDDLEWARES = {"archiver.middlewares.OffsiteRedirectMiddleware": 650}
+
 # Every fetch is recorded, failures included, so the spider sees every status itself.
 HTTPERROR_ALLOW_ALL = True  # default False
 

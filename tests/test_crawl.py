@@ -189,3 +189,16 @@ def test_two_crawls_on_one_archive_lose_nothing(fixture_site, db_path):
     assert not any("Traceback" in log or "locked" in log for log in logs)
     with Archive.open(db_path) as archive:
         assert archive.db["captures"].count == 300
+
+
+def test_a_story_that_moves_to_another_site_is_recorded(fixture_site, crawl, db_path):
+    routes = {"/2026/03/moved-story-elsewhere/":
+              lambda: (301, {"Location": "http://127.0.0.2:9/2026/03/moved-story/"}, b"")}
+    with LocalSite([fixture_site.root / "base"], routes=routes) as site:
+        result = crawl(db_path, "-a", f"urls={site.url('/2026/03/moved-story-elsewhere/')}")
+    with Archive.open(db_path) as archive:
+        [row] = archive.db.query("select status, outcome, error from captures")
+    assert (row["status"], row["outcome"]) == (301, "failed")
+    assert row["error"] == "redirected to another site: http://127.0.0.2:9/2026/03/moved-story/"
+    assert "redirected to another site" in result.stderr  # the one warning line
+    assert "offsite/filtered" not in result.stderr  # nothing was requested from that host

@@ -91,3 +91,12 @@ def test_revisits_use_the_address_that_served_the_story(archive):
                            status=404, error="HTTP 404"))
     [row] = archive.revisit_rows()
     assert row["status"] == "removed"  # still revisited: a 404 can pass
+
+
+def test_a_known_story_redirected_to_another_site_is_removed(archive):
+    archive.record(capture("/a/", A_PARAS, "t1", title="Recall"))
+    moved = Capture(url=SITE + "/a/", final_url=SITE + "/a/", fetched_at="t2", status=301,
+                    error="redirected to another site: https://other.example/a/")
+    assert archive.record(moved).outcome == "removed"
+    [event] = archive.db.query("select kind, detail from events")
+    assert event["kind"] == "removed" and "other.example" in event["detail"]

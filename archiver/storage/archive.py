@@ -12,8 +12,8 @@ The rules that keep the archive honest live here:
   computed against that baseline, so they never report extractor drift as an edit;
 - a declared modified time within an hour of the fetch, when nothing else changed, is not a
   re-dating (pages that stamp their render time, or a cached copy's, on every request);
-- a 404/410 or a redirect to the home page for a known article is a `removed` event, and a
-  story seen again after that a `restored` one.
+- a 404/410 or a redirect to the home page or to another site for a known article is a
+  `removed` event, and a story seen again after that a `restored` one.
 """
 
 from __future__ import annotations
@@ -272,7 +272,8 @@ class Archive:
 
     def _record_failure(self, capture: Capture) -> RecordResult:
         article = self.article_for(capture.url, capture.final_url, capture.identity)
-        gone = capture.status in REMOVED_STATUSES or capture.error == "redirected to the home page"
+        gone = capture.status in REMOVED_STATUSES or (capture.error or "").startswith(
+            ("redirected to the home page", "redirected to another site"))
         outcome = "removed" if article and gone else "failed"
         article_id = article["id"] if article else None
         capture_id = self._insert_capture(capture, outcome, article_id, None)
