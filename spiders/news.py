@@ -75,14 +75,14 @@ class NewsSpider(SitemapSpider):
             self.problems.append(f"revisit={revisit!r}: use revisit=all (or 1) or revisit=due")
         self.conditional = True
         self.db_path: str | None = None
-        given = self.article_urls + self.feed_urls + self.sitemap_urls + self.start_urls
         # Offsite filtering (redirects included) works on host names; revisits add theirs.
-        self.allowed_domains = sorted({urlsplit(u).hostname for u in given})
+        self.allowed_domains = sorted({urlsplit(u).hostname for u in self.named_urls})
         self.revisits: list[Revisit] = []
         self.sitemaps_followed = 0
         self.templates: TemplateBook | None = None
-        # Article pages of sites whose template is still cold, by site (see parse_article).
-        self._held: dict[str, list[dict[str, Any]]] = {}
+        # Article fetches of sites whose template is still cold, by site, each with the
+        # `held` capture that recorded it (see parse_article).
+        self._held: dict[str, list[tuple[dict[str, Any], Capture]]] = {}
         self._links = LinkExtractor(deny_extensions=None, unique=True)
 
     @classmethod
@@ -95,14 +95,16 @@ class NewsSpider(SitemapSpider):
         spider.db_path = crawler.settings.get("ARCHIVER_DB")
         spider.max_sitemaps = crawler.settings.getint("ARCHIVER_MAX_SITEMAPS", 500)
         if spider.revisit and not spider.problems:
-            given = (spider.article_urls + spider.feed_urls + spider.sitemap_urls
-                     + spider.start_urls)
-            sites = {site_of(u) for u in given}
+            sites = {site_of(u) for u in spider.named_urls}
             spider.revisits = archived_revisits(spider.db_path, sites, spider.revisit)
             hosts = {urlsplit(r.url).hostname for r in spider.revisits}
             spider.allowed_domains = sorted(set(spider.allowed_domains) | hosts - {None})
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
+
+    @property
+    def named_urls(self) -> list[str]:
+        return self.article_urls + self.feed_urls + self.sitemap_urls + self.start_urls
 
     def _web_urls(self, name: str, value: str) -> list[str]:
         """The http(s) URLs of a comma-separated argument; anything else is a problem."""
@@ -120,12 +122,11 @@ class NewsSpider(SitemapSpider):
         return good
 
     async def start(self) -> AsyncIterator[Any]:
-        given = self.article_urls + self.feed_urls + self.sitemap_urls + self.start_urls
         if self.problems:
             for problem in self.problems:
                 self.logger.error("Nothing crawled: %s", problem)
             return
-        if not (given or self.revisit):
+        if not (self.named_urls or self.revisit):
             self.logger.error("Nothing to crawl: give -a urls=, feeds=, sitemaps=, start= "
                               "or revisit=1")
             return
@@ -295,7 +296,7 @@ class NewsSpider(SitemapSpider):
 
 
 def archived_revisits(db_path: str | None, sites: set[str], mode: str) -> list[Revisit]:
-    """Live articles to fetch again (all, or those due), of `sites` when some are given."""
+    """Archived articles to fetch again (all, or those due), of `sites` when some are given."""
     if not db_path:
         return []
     with Archive.open(db_path) as archive:
