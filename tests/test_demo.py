@@ -134,3 +134,20 @@ def test_demo_command(tmp_path):
     assert out.count("[REMOVED]") == removed
     assert out.count("site template:") == len(MANIFEST["sites"])
     assert "appended_update" in out and "correction" in out and "headline was:" in out
+
+
+def test_committed_demo_site_is_what_build_py_writes(tmp_path):
+    """The demo pages are generated from data/demo-site/stories.py: they must not drift."""
+    import importlib.util
+
+    site = ROOT / "data" / "demo-site"
+    spec = importlib.util.spec_from_file_location("demo_build", site / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    build.main(tmp_path)
+
+    def files(root):
+        return {p.relative_to(root): p.read_bytes() for p in root.rglob("*")
+                if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts}
+
+    assert files(tmp_path) == files(site)

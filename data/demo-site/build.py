@@ -542,11 +542,11 @@ def write(root: Path, files: dict[str, str]) -> None:
         target.write_text(text, encoding="utf-8")
 
 
-def main() -> None:
+def main(root: Path = HERE) -> None:
     furniture = BOILERPLATE + [text for _, text in COMMENTS] + list(BIOS.values())
     manifest = {"sites": [], "boilerplate": furniture}
     for site in SITES:
-        out = HERE / site["dir"]
+        out = root / site["dir"]
         shutil.rmtree(out, ignore_errors=True)
         base, later = render(site, False), render(site, True)
         write(out / "base", base)
@@ -556,7 +556,7 @@ def main() -> None:
             (out / "later" / ".removed").write_text("".join(p + "\n" for p in gone), encoding="utf-8")
         spec = {k: site[k] for k in ("name", "dir", "discovery", "template_block") if k in site}
         manifest["sites"].append({**spec, "articles": expectations(site)})
-    (HERE / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
+    (root / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
                                         encoding="utf-8")
 
 
