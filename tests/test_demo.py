@@ -36,13 +36,22 @@ def demo(tmp_path_factory):
             urls = [r["url"] for r in archive.db.query("select url from articles")]
             histories = {u: queries.history(archive, u) for u in urls}
             templates = archive.load_templates()
+            outcomes = {r["outcome"]: r["n"] for r in archive.db.query(
+                "select outcome, count(*) as n from captures group by outcome")}
         by_path, site_keys = {}, {}
         for spec, server in sites:
             site_keys[spec["dir"]] = site_of(server.base)
             for art in spec["articles"]:
                 by_path[art["path"]] = histories.get(server.url(art["path"]))
     return {"histories": histories, "by_path": by_path, "templates": templates,
-            "sites": site_keys}
+            "sites": site_keys, "outcomes": outcomes}
+
+
+def test_every_fetch_is_one_complete_capture(demo):
+    """Held pages were completed in place: none is left held, none recorded twice."""
+    articles = len(ARTICLES)
+    assert "held" not in demo["outcomes"]
+    assert sum(demo["outcomes"].values()) == 2 * articles  # each story fetched once per crawl
 
 
 def _all_versions(demo):
