@@ -296,9 +296,9 @@ class Archive:
         self._restore_if_removed(article, result, capture.fetched_at)
         return result
 
-    def _ensure_article(self, capture: Capture) -> tuple[dict[str, Any], str]:
-        """The article this capture belongs to (see `find_article`), created if new."""
-        article, identity = self.find_article(capture)
+    def _ensure_article(self, capture: Capture, article: dict[str, Any] | None,
+                        identity: str) -> dict[str, Any]:
+        """The article `find_article` gave, created if new, with the capture's URLs."""
         if article is None:
             articles = self.db["articles"]
             articles.insert({
@@ -314,15 +314,15 @@ class Archive:
         for url in urls:
             self.db.execute("insert or ignore into article_urls (url, article_id) values (?, ?)",
                             [url, article["id"]])
-        return article, identity
+        return article
 
     def _record_story(self, capture: Capture) -> RecordResult:
-        article, _ = self.find_article(capture)
+        article, identity = self.find_article(capture)
         live = self.live_story(article) if article else None
         if live is not None and _not_the_story(live, capture.article):
             capture.error = "not the story: shares nothing with the archived version"
             return self._record_failure(capture)
-        article, _ = self._ensure_article(capture)
+        article = self._ensure_article(capture, article, identity)
         aid, at = article["id"], capture.fetched_at
         current = (self.version_row(aid, article["current_version"])
                    if article["current_version"] else None)
