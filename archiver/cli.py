@@ -11,10 +11,11 @@ from textwrap import shorten
 import click
 
 from archiver.changes import word_diff
+from archiver.settings import ARCHIVER_DB
 from archiver.storage import Archive
 from archiver.storage import queries
 
-DEFAULT_DB = "data/archive.db"
+DEFAULT_DB = ARCHIVER_DB
 DEMO_DB = "data/demo.db"
 
 db_option = click.option(
@@ -36,12 +37,16 @@ def _print_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _article_url(archive: Archive, url: str) -> str:
+    """The archived article's own URL for `url` however it was typed, or a clean error."""
+    article = archive.article_for(*_spellings(url))
+    if article is None:
+        raise click.ClickException(f"no article archived for {url}")
+    return article["url"]
+
+
 def _history_or_fail(archive: Archive, url: str) -> dict:
-    for candidate in _spellings(url):
-        data = queries.history(archive, candidate)
-        if data is not None:
-            return data
-    raise click.ClickException(f"no article archived for {url}")
+    return queries.history(archive, _article_url(archive, url))
 
 
 def _spellings(url: str) -> list[str]:
@@ -134,11 +139,9 @@ def diff(url: str, a: int | None, b: int | None, color: bool | None, db_path: st
     """
     with _open(db_path) as archive:
         try:
-            data = queries.diff(archive, url, a, b)
+            data = queries.diff(archive, _article_url(archive, url), a, b)
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
-    if data is None:
-        raise click.ClickException(f"no article archived for {url}")
     if as_json:
         _print_json({k: data[k] for k in ("url", "from", "to", "change", "changes")})
         return

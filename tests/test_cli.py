@@ -161,3 +161,11 @@ def test_urls_are_found_however_they_were_copied(tmp_path):
         result = CliRunner().invoke(main, ["history", typed, "--json", "--db", str(db)])
         assert result.exit_code == 0, result.output
         assert json.loads(result.output)["url"] == URL
+
+
+def test_diff_finds_the_url_however_it_was_copied(tmp_path):
+    db = tmp_path / "a.db"
+    _build(db)
+    result = CliRunner().invoke(main, ["diff", URL.rstrip("/"), "--json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["url"] == URL

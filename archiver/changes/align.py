@@ -66,7 +66,6 @@ class Alignment:
     rows: list[AlignRow] = field(default_factory=list)
     new_status: list[str] = field(default_factory=list)  # equal|changed|moved|added per new paragraph
     old_status: list[str] = field(default_factory=list)  # equal|changed|moved|removed per old paragraph
-    changed: list[tuple[int, int]] = field(default_factory=list)  # (old, new) edited pairs
 
 
 def _same_words(a: list[str], b: list[str]) -> bool:
@@ -170,7 +169,6 @@ def align(old: list[str], new: list[str]) -> Alignment:
             result.rows.append(AlignRow("paragraph", "moved", i, j, old[i], new[j]))
         else:
             result.old_status[i] = result.new_status[j] = "changed"
-            result.changed.append((i, j))
             result.rows.append(AlignRow("paragraph", "changed", i, j, old[i], new[j]))
             result.rows.extend(sentence_rows(old[i], new[j], i, j))
     return result

@@ -20,6 +20,7 @@ from archiver.changes.markers import detect_marker, marker_time
 from archiver.changes.models import Change, Comparison
 from archiver.changes.text import norm
 from archiver.changes.updates import find_updates
+from archiver.changes.worddiff import word_diff
 from archiver.normalize import is_relative_time
 
 # most informative first: the main kind of a comparison is the first of these it contains
@@ -109,17 +110,9 @@ def _split_blocks(start: int, end: int, paras: list[str]):
 
 
 def _word_delta(a: str, b: str) -> dict:
-    from difflib import SequenceMatcher
-
-    wa, wb = a.split(), b.split()
-    removed, added = [], []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
-        if tag != "equal":
-            if i2 > i1:
-                removed.append(" ".join(wa[i1:i2]))
-            if j2 > j1:
-                added.append(" ".join(wb[j1:j2]))
-    return {"removed_words": removed, "added_words": added}
+    ops = word_diff(a, b)
+    return {"removed_words": [t for op, t in ops if op == "removed"],
+            "added_words": [t for op, t in ops if op == "added"]}
 
 
 def _added_runs(status: list[str], old_status: list[str], paras: list[str], published

@@ -1,7 +1,7 @@
 """Result records of change detection.
 
-Plain dataclasses with `to_dict()` so the storage layer can write them to SQLite as JSON
-without knowing anything about how they were computed.
+Plain dataclasses: the storage layer writes their fields to SQLite without knowing anything
+about how they were computed.
 """
 
 from __future__ import annotations
@@ -58,9 +58,6 @@ class AlignRow:
     old_text: str | None
     new_text: str | None
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass
 class Comparison:
@@ -74,15 +71,3 @@ class Comparison:
     changes: list[Change] = field(default_factory=list)
     alignment: list[AlignRow] = field(default_factory=list)
     added_text: str | None = None
-
-    @property
-    def changed(self) -> bool:
-        return self.kind != "unchanged"
-
-    def to_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "changes": [c.to_dict() for c in self.changes],
-            "alignment": [r.to_dict() for r in self.alignment],
-            "added_text": self.added_text,
-        }

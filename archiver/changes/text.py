@@ -25,8 +25,3 @@ def norm(text: str | None) -> str:
         if _INVISIBLE.search(text):
             text = _INVISIBLE.sub("", text)
     return " ".join(text.split())
-
-
-
-def words(text: str) -> list[str]:
-    return text.split()

@@ -24,7 +24,7 @@ import re
 
 from archiver.extract.blocks import Block, Frame, walk
 from archiver.extract.boilerplate import discussion
-from archiver.extract.text import collapse, core, fingerprint
+from archiver.extract.text import core
 
 _PARA_TAGS = frozenset({"p", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "li",
                         "td", "th", "dd", "dt", "summary", "address", "caption"})

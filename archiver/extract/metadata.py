@@ -48,7 +48,7 @@ _DATE_META = {
 _ARTICLE_TYPES = re.compile(r"(article|posting|report|story|review|blog)$", re.I)
 
 
-def _json_objects(data, depth=0):
+def _json_objects(data):
     """Yield every dict in a JSON-LD payload (@graph, lists, nesting), breadth-bounded."""
     stack = [data]
     seen = 0
