@@ -3,7 +3,7 @@
 Block extent follows how newsrooms write them: a note at the top covers its own paragraph
 (longer only when it visibly continues: a bare "Update:" line or a paragraph ending in ":"),
 an update at the bottom runs to the end of the story or the next marker, and a marker in the
-middle of the story covers just its paragraph.
+middle of the story covers its paragraph, and more only when it visibly continues too.
 """
 
 from __future__ import annotations
@@ -49,9 +49,7 @@ def find_updates(paragraphs: list[str], *, published: str | None = None) -> list
     # Notes at the top: consecutive marker paragraphs from index 0.
     i = 0
     while i < n and i in found:
-        end = i + 1
-        while end < n and end not in found and _continues(paragraphs[end - 1], found.get(end - 1)):
-            end += 1
+        end = _extent(paragraphs, found, i, n)
         updates.append(_make(paragraphs, found[i], "prepended", i, end, published))
         i = end
     top_end = i
@@ -76,12 +74,20 @@ def find_updates(paragraphs: list[str], *, published: str | None = None) -> list
     for k in rest:
         if k >= appended_from:
             break
-        end = k + 1
-        while end < appended_from and end not in found and _continues(paragraphs[end - 1], found.get(end - 1)):
-            end += 1
+        end = _extent(paragraphs, found, k, appended_from)
         updates.append(_make(paragraphs, found[k], "inline", k, end, published))
     updates.extend(tail)
     return updates
+
+
+def _extent(paragraphs: list[str], found: dict, start: int, limit: int) -> int:
+    """Where the note opening at `start` ends: its own paragraph, and the next ones while
+    the text visibly continues (a bare marker line, a paragraph ending in ":")."""
+    end = start + 1
+    while end < limit and end not in found and _continues(paragraphs[end - 1],
+                                                          found.get(end - 1)):
+        end += 1
+    return end
 
 
 def _similarity(a: str, b: str) -> float:
