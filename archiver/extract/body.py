@@ -145,11 +145,14 @@ def _link_density(fr: Frame, clen: list[float], llen: list[float]) -> float:
     return (llen[fr.end] - llen[fr.start]) / total
 
 
-def choose_ranges(blocks: list[Block], root: Frame, skip: set[int]) -> list[tuple[int, int, int]]:
-    """Block index ranges that make up the story, in document order."""
+def choose_ranges(blocks: list[Block], root: Frame, skip: set[int],
+                  weights: list[float] | None = None) -> list[tuple[int, int, int]]:
+    """Block index ranges that make up the story, in document order (`weights`: the
+    blocks' `block_weights` with `skip`, when the caller has them already)."""
     if not blocks:
         return []
-    weights = block_weights(blocks, skip)
+    if weights is None:
+        weights = block_weights(blocks, skip)
     cw = [0.0]
     for w in weights:
         cw.append(cw[-1] + w)
@@ -392,11 +395,13 @@ def _join_table_rows(picked: list[Block]) -> list[Block]:
 def extract_body(body, title, authors, template=None) -> list[str]:
     blocks, root = walk(body)
     skip = template.known_indices(blocks) if template is not None else set()
+    weights = None
     if skip:
         # When the "repeats" are most of the page's prose, this is the story itself seen
         # before (the same article under several URLs), not the site's furniture.
-        full = sum(block_weights(blocks, set()))
-        if sum(block_weights(blocks, skip)) < 0.4 * full:
-            skip = set()
-    ranges = choose_ranges(blocks, root, skip)
+        full = block_weights(blocks, set())
+        weights = [0.0 if i in skip else w for i, w in enumerate(full)]
+        if sum(weights) < 0.4 * sum(full):
+            skip, weights = set(), full
+    ranges = choose_ranges(blocks, root, skip, weights)
     return clean(blocks, ranges, title, authors, template)
