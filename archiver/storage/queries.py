@@ -16,13 +16,10 @@ def _update(row: dict[str, Any]) -> dict[str, Any]:
             "update_key": row["update_key"], "marker": row["marker"]}
 
 
-def _change(row: dict[str, Any]) -> dict[str, Any]:
+def _change(kind: str, paragraph: int | None, old: str | None, new: str | None,
+            detail: dict[str, Any]) -> dict[str, Any]:
     """A change record with its kind-specific detail flattened in, as history prints it."""
-    detail = row["detail"]
-    record = {"kind": row["kind"], "paragraph": row["paragraph"], "old": row["old"],
-              "new": row["new"]}
-    record.update(json.loads(detail or "{}") if isinstance(detail, (str, type(None))) else detail)
-    return record
+    return {"kind": kind, "paragraph": paragraph, "old": old, "new": new, **detail}
 
 
 def version_record(archive: Archive, row: dict[str, Any]) -> dict[str, Any]:
@@ -37,7 +34,8 @@ def version_record(archive: Archive, row: dict[str, Any]) -> dict[str, Any]:
         "headlines": json.loads(row["headlines"] or "{}"),
         "paragraphs": json.loads(row["paragraphs"] or "[]"), "change": row["change"],
         "compared_with": row.get("base_version"),
-        "changes": [_change(c) for c in db.query(
+        "changes": [_change(c["kind"], c["paragraph"], c["old"], c["new"],
+                            json.loads(c["detail"] or "{}")) for c in db.query(
             "select * from changes where version_id = ? order by seq", [row["id"]])],
         "updates": [_update(u) for u in archive.updates_of(row["id"])],
     }
@@ -103,7 +101,8 @@ def diff(archive: Archive, url: str, a: int | None = None, b: int | None = None
     result = compare(old, new)
     return {
         "url": article["url"], "from": a, "to": b, "change": result.kind,
-        "changes": [_change(c.to_dict()) for c in result.changes],
+        "changes": [_change(c.kind, c.paragraph, c.old, c.new, c.detail)
+                    for c in result.changes],
         "old": {"title": old.title, "text": old.text},
         "new": {"title": new.title, "text": new.text},
     }
@@ -115,6 +114,10 @@ def stats(archive: Archive) -> dict[str, Any]:
     def count(sql: str) -> int:
         return next(db.query(sql))["n"]
 
+    def by(column: str, table: str) -> dict[str, int]:
+        return {r[column]: r["n"] for r in db.query(
+            f"select {column}, count(*) as n from {table} group by {column} order by n desc")}
+
     return {
         "articles": count("select count(*) as n from articles"),
         "versions": count("select count(*) as n from versions"),
@@ -123,14 +126,9 @@ def stats(archive: Archive) -> dict[str, Any]:
         "updates": count(
             "select count(distinct article_id || '-' || update_key) as n from updates"),
         "removed_articles": count("select count(*) as n from articles where status = 'removed'"),
-        "changes_by_kind": {r["change"]: r["n"] for r in db.query(
-            "select change, count(*) as n from versions group by change order by n desc")},
-        "change_records_by_kind": {r["kind"]: r["n"] for r in db.query(
-            "select kind, count(*) as n from changes group by kind order by n desc")},
-        "events_by_kind": {r["kind"]: r["n"] for r in db.query(
-            "select kind, count(*) as n from events group by kind order by n desc")},
-        "captures_by_outcome": {r["outcome"]: r["n"] for r in db.query(
-            "select outcome, count(*) as n from captures group by outcome order by n desc")},
-        "sites": {r["site"]: r["n"] for r in db.query(
-            "select site, count(*) as n from articles group by site order by n desc")},
+        "changes_by_kind": by("change", "versions"),
+        "change_records_by_kind": by("kind", "changes"),
+        "events_by_kind": by("kind", "events"),
+        "captures_by_outcome": by("outcome", "captures"),
+        "sites": by("site", "articles"),
     }
