@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/archiver demo
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -12,8 +12,7 @@ import click
 
 from archiver.changes import word_diff
 from archiver.settings import ARCHIVER_DB
-from archiver.storage import Archive
-from archiver.storage import queries
+from archiver.storage import Archive, queries
 
 DEFAULT_DB = ARCHIVER_DB
 DEMO_DB = "data/demo.db"

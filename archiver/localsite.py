@@ -89,7 +89,7 @@ class LocalSite:
         ctype = _TEXT_TYPES.get(found.suffix) or mimetypes.guess_type(found.name)[0]
         if found.suffix in _TEXT_TYPES:
             body = body.replace(b"__BASE__", self.base.encode())
-        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+        etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
         return 200, {"Content-Type": ctype or "application/octet-stream", "ETag": etag}, body
 
 

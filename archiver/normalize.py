@@ -47,17 +47,9 @@ _COUNTERS = re.compile(rf"^{_COUNT}(\s*[|·•,/]\s*{_COUNT})*\.?$", re.IGNORECA
 # Datelines ("Updated: Nov 25, 2026, 10:03 AM ET", "Aktualisiert am 25.11.2026, 10:03 Uhr"):
 # a paragraph made only of a label, date words, numbers and punctuation.
 _DATE_LABELS = frozenset(
-    "updated modified edited posted published aktualisiert veröffentlicht geändert erstellt "
-    "stand publié publiée modifié modifiée mis actualizado actualizada publicado publicada "
-    "modificado".split())
+    ["updated", "modified", "edited", "posted", "published", "aktualisiert", "veröffentlicht", "geändert", "erstellt", "stand", "publié", "publiée", "modifié", "modifiée", "mis", "actualizado", "actualizada", "publicado", "publicada", "modificado"])
 _MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec "
-    "januar jänner februar märz mär mrz juni juli oktober dezember okt dez "
-    "janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre "
-    "décembre decembre janv févr fevr avr juil déc "
-    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
-    "diciembre ene abr ago dic".split())
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "januar", "jänner", "februar", "märz", "mär", "mrz", "juni", "juli", "oktober", "dezember", "okt", "dez", "janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout", "septembre", "octobre", "novembre", "décembre", "decembre", "janv", "févr", "fevr", "avr", "juil", "déc", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre", "ene", "abr", "ago", "dic"])
 _DATE_WORDS = _DATE_LABELS | _MONTHS | frozenset(
     # weekdays
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "

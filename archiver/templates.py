@@ -8,7 +8,6 @@ back, so that even the first pages of a new site are stored without its repeated
 
 from __future__ import annotations
 
-
 from archiver.extract import SiteTemplate
 from archiver.normalize import site_of
 from archiver.storage import Archive

@@ -235,7 +235,7 @@ def main() -> int:
     rate = len(pairs) / total
     print(f"pairs: {len(pairs)} (seed {args.seed}; {long_} long stories of 30-60 paragraphs; "
           f"{paragraphs} paragraphs in new versions)")
-    print(f"edits: " + ", ".join(f"{k} {n}" for k, n in Counter(p[0] for p in pairs).most_common()))
+    print("edits: " + ", ".join(f"{k} {n}" for k, n in Counter(p[0] for p in pairs).most_common()))
     print(f"compare()+find_updates(): {total:.2f} s, {rate:,.0f} pairs/s on one core "
           f"(goal > {GOAL:,}), median {statistics.median(ms):.3f} ms, p95 {p95:.3f} ms, "
           f"max {ms[-1]:.2f} ms")

@@ -6,8 +6,8 @@ import json
 import time
 
 from archiver.localsite import LocalSite
-from tests.conftest import ROOT
 from archiver.storage import Archive, queries
+from tests.conftest import ROOT
 
 RECALL = "/2026/03/chipmaker-recalls-batteries/"
 ROUTER = "/2026/03/router-firmware-flaw-patched/"

@@ -38,7 +38,7 @@ def test_the_header_outranks_a_wrong_meta_but_not_valid_utf8():
     # a server that says latin-1 over UTF-8 bytes: the bytes win
     assert decode(wrong_meta.encode("utf-8"), declared="iso-8859-1") == wrong_meta
     # a BOM wins over everything
-    assert decode(b"\xef\xbb\xbf" + "Ä".encode("utf-8"), declared="windows-1251") == "Ä"
+    assert decode(b"\xef\xbb\xbf" + "Ä".encode(), declared="windows-1251") == "Ä"
 
 
 def test_without_a_header_meta_then_cp1252_still_apply():

@@ -6,8 +6,12 @@ from __future__ import annotations
 import pytest
 
 from archiver.extract import extract
-from archiver.extract.metadata import (detect_language, normalize_date, split_authors,
-                                       strip_site_suffix)
+from archiver.extract.metadata import (
+    detect_language,
+    normalize_date,
+    split_authors,
+    strip_site_suffix,
+)
 
 
 @pytest.mark.parametrize("raw, iso", [

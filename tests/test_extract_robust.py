@@ -7,10 +7,10 @@ list of non-empty strings. Kept to a few seconds: small example counts, no deadl
 
 from __future__ import annotations
 
+import sys
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import sys
 
 from archiver.article import Article
 from archiver.extract import SiteTemplate, extract

@@ -1,6 +1,12 @@
 from archiver.article import Article
-from archiver.normalize import (clean_paragraphs, clean_text, identity_url, normalize_article,
-                                normalize_url, story_hash)
+from archiver.normalize import (
+    clean_paragraphs,
+    clean_text,
+    identity_url,
+    normalize_article,
+    normalize_url,
+    story_hash,
+)
 
 
 def test_clean_text_folds_unicode_invisibles_and_whitespace():

@@ -113,10 +113,7 @@ def _qualifier_ok(qual: str) -> bool:
     if qual[:1].isalnum():  # "Updates" must not be read as "Update" + "s"
         return False
     stripped = re.sub(rf"\b(?:{_ANY_LABEL})\b", " ", qual, flags=re.IGNORECASE)
-    for word in _ALPHA.findall(stripped):
-        if word.lower() not in _QUAL_WORDS:
-            return False
-    return True
+    return all(word.lower() in _QUAL_WORDS for word in _ALPHA.findall(stripped))
 
 
 _OPENS = re.compile(rf"[\s*_\[(]*(?:{_ANY_LABEL})\b", re.IGNORECASE)

@@ -16,15 +16,11 @@ from archiver.changes.stated_time import MONTH
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
 _OPENER = re.compile(r"[\"'“‘«(\[¿¡]*(\w)")
 _TITLES = frozenset(
-    "mr mrs ms dr prof st sen rep gov gen col lt sgt capt cmdr adm hon rev fr mt ft no nr vs "
-    "hr fr frau herr mme mlle sr sra srta dra ing dipl bzw ca vgl etc approx dept est fig jr sr".split()
+    ["mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "hon", "rev", "fr", "mt", "ft", "no", "nr", "vs", "hr", "fr", "frau", "herr", "mme", "mlle", "sr", "sra", "srta", "dra", "ing", "dipl", "bzw", "ca", "vgl", "etc", "approx", "dept", "est", "fig", "jr", "sr"]
 )
-_NEVER = frozenset("e.g. i.e. z.b. d.h. u.a. bzw. vs. etc. cf. ca. sog. usw. p.ej.".split())
+_NEVER = frozenset(["e.g.", "i.e.", "z.b.", "d.h.", "u.a.", "bzw.", "vs.", "etc.", "cf.", "ca.", "sog.", "usw.", "p.ej."])
 _STARTERS = frozenset(
-    "the a an it its in on at this that these those he she they we i you but and or so yet "
-    "however meanwhile still now then there here his her their our my as if when while after "
-    "before since for with what who why how der die das es er sie wir ich aber und doch le la "
-    "les il elle ils nous mais et el los las ella ellos pero y".split()
+    ["the", "a", "an", "it", "its", "in", "on", "at", "this", "that", "these", "those", "he", "she", "they", "we", "i", "you", "but", "and", "or", "so", "yet", "however", "meanwhile", "still", "now", "then", "there", "here", "his", "her", "their", "our", "my", "as", "if", "when", "while", "after", "before", "since", "for", "with", "what", "who", "why", "how", "der", "die", "das", "es", "er", "sie", "wir", "ich", "aber", "und", "doch", "le", "la", "les", "il", "elle", "ils", "nous", "mais", "et", "el", "los", "las", "ella", "ellos", "pero", "y"]
 )
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 

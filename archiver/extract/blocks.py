@@ -16,8 +16,8 @@ import re
 
 from lxml import etree
 
-from archiver.extract.boilerplate import INLINE_TAGS, SKIP_TAGS, classify_attrs, hidden
 from archiver.changes.markers import detect_marker, opens_with_label
+from archiver.extract.boilerplate import INLINE_TAGS, SKIP_TAGS, classify_attrs, hidden
 from archiver.extract.text import collapse
 
 _BR = "\u2029"
@@ -189,12 +189,7 @@ def walk(body, *, strip_boilerplate: bool = True):
 
 def _big_header(el) -> bool:
     """A <header> that wraps real paragraphs (some sites misuse it for the whole story)."""
-    n = 0
-    for p in el.iter("p"):
-        n += 1
-        if n >= 4:
-            return True
-    return False
+    return any(n >= 4 for n, _ in enumerate(el.iter("p"), start=1))
 
 
 def _wraps_blocks(el) -> bool:

@@ -9,10 +9,10 @@ still present.
 from __future__ import annotations
 
 import json
-from itertools import chain
 import re
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from itertools import chain
 from urllib.parse import urljoin
 
 from archiver.extract.text import collapse, core
