@@ -1,68 +1,24 @@
-"""`archiver`: read the archive from the terminal (history, show, diff, stats) and run the demo."""
+"""Commands about one story: its history, one version's text, a diff of two versions."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-from pathlib import Path
-from textwrap import shorten
 
 import click
 
 from archiver.changes import word_diff
-from archiver.settings import ARCHIVER_DB
-from archiver.storage import Archive, queries
-
-DEFAULT_DB = ARCHIVER_DB
-DEMO_DB = "data/demo.db"
-
-db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False), show_default=True,
-    default=lambda: os.environ.get("ARCHIVER_DB", DEFAULT_DB),
-    help="Archive file (also $ARCHIVER_DB).",
+from archiver.cli import (
+    article_url,
+    clip,
+    db_option,
+    history_or_fail,
+    json_option,
+    main,
+    open_archive,
+    print_json,
 )
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-
-
-def _open(db_path: str) -> Archive:
-    try:
-        return Archive.open_existing(db_path)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _print_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _article_url(archive: Archive, url: str) -> str:
-    """The archived article's own URL for `url` however it was typed, or a clean error."""
-    article = archive.article_for(*_spellings(url))
-    if article is None:
-        raise click.ClickException(f"no article archived for {url}")
-    return article["url"]
-
-
-def _history_or_fail(archive: Archive, url: str) -> dict:
-    return queries.history(archive, _article_url(archive, url))
-
-
-def _spellings(url: str) -> list[str]:
-    """The URL as typed, then with the other scheme and with or without the trailing slash:
-    how people copy URLs, never how the archive stores them apart."""
-    other = url.replace("https://", "http://", 1) if url.startswith("https://") else \
-        url.replace("http://", "https://", 1)
-    out = []
-    for base in (url, other):
-        out += [base, base[:-1] if base.endswith("/") else base + "/"]
-    return out
-
-
-@click.group()
-@click.version_option(package_name="technews-archiver")
-def main() -> None:
-    """Query the tech-news archive: how every story changed, version by version."""
+from archiver.storage import queries
 
 
 @main.command()
@@ -71,10 +27,10 @@ def main() -> None:
 @json_option
 def history(url: str, db_path: str, as_json: bool) -> None:
     """Every version of the story at URL (fetched or canonical URL)."""
-    with _open(db_path) as archive:
-        data = _history_or_fail(archive, url)
+    with open_archive(db_path) as archive:
+        data = history_or_fail(archive, url)
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     click.echo(f"{data['url']}  [{data['status']}]")
     if data["canonical_url"] and data["canonical_url"] != data["url"]:
@@ -103,14 +59,14 @@ def history(url: str, db_path: str, as_json: bool) -> None:
 @json_option
 def show(url: str, number: int | None, db_path: str, as_json: bool) -> None:
     """The text of one version of the story at URL."""
-    with _open(db_path) as archive:
-        versions = _history_or_fail(archive, url)["versions"]
+    with open_archive(db_path) as archive:
+        versions = history_or_fail(archive, url)["versions"]
     chosen = versions[-1] if number is None else next(
         (v for v in versions if v["version"] == number), None)
     if chosen is None:
         raise click.ClickException(f"no version {number}; there are {len(versions)}")
     if as_json:
-        _print_json(chosen)
+        print_json(chosen)
         return
     click.echo(chosen["title"] or "")
     meta = ", ".join(filter(None, [", ".join(chosen["authors"]), chosen["published"]]))
@@ -136,13 +92,13 @@ def diff(url: str, a: int | None, b: int | None, color: bool | None, db_path: st
     terminal (green added, red removed), otherwise [-removed-]{+added+}; --json prints the
     change records between the two versions instead.
     """
-    with _open(db_path) as archive:
+    with open_archive(db_path) as archive:
         try:
-            data = queries.diff(archive, _article_url(archive, url), a, b)
+            data = queries.diff(archive, article_url(archive, url), a, b)
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
     if as_json:
-        _print_json({k: data[k] for k in ("url", "from", "to", "change", "changes")})
+        print_json({k: data[k] for k in ("url", "from", "to", "change", "changes")})
         return
     if data["from"] == data["to"]:
         click.echo(f"{data['url']} has only version {data['to']}; nothing to compare.")
@@ -168,40 +124,3 @@ def _render(ops: list[tuple[str, str]], color: bool) -> str:
         else:
             parts.append(f"[-{text}-]" if op == "removed" else f"{{+{text}+}}")
     return "".join(parts)
-
-
-@main.command()
-@db_option
-@json_option
-def stats(db_path: str, as_json: bool) -> None:
-    """What the archive holds."""
-    with _open(db_path) as archive:
-        data = queries.stats(archive)
-    if as_json:
-        _print_json(data)
-        return
-    for key, value in data.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}: {n}" for k, n in value.items()) or "-"
-        click.echo(f"{key:>22}  {value}")
-
-
-@main.command()
-@click.option("--keep", is_flag=True, help="Keep the archive instead of starting afresh.")
-@click.option("--db", "db_path", default=DEMO_DB, show_default=True,
-              type=click.Path(dir_okay=False),
-              help="Archive file the demo writes (its own, so a real archive is never wiped).")
-def demo(keep: bool, db_path: str) -> None:
-    """Serve the bundled demo sites on 127.0.0.1, crawl, let them change, crawl again."""
-    from archiver.demo import run_demo
-
-    sys.exit(run_demo(Path(db_path), fresh=not keep))
-
-
-def clip(text: str | None, width: int) -> str:
-    """One line of at most `width` characters, cut at a word, for terminal reports."""
-    return shorten(text or "", width, placeholder="…")
-
-
-if __name__ == "__main__":
-    main()

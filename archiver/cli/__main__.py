@@ -1,0 +1,5 @@
+"""`python -m archiver.cli`."""
+
+from archiver.cli import main
+
+main()
