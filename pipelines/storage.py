@@ -37,6 +37,8 @@ class ArchivePipeline(ArchiveBound):
         item.updates = result.updates or []
         item.body = item.baseline = None
         item.baseline_version = None
+        if result.outcome == "duplicate":  # another crawl completed this held capture
+            raise DropItem(f"completed by another crawl: {item.final_url}", log_level="DEBUG")
         if result.outcome == "held":  # stored; the full capture follows, and is exported
             raise DropItem(f"held for the site template: {item.final_url}", log_level="DEBUG")
         self.stats.inc_value(f"archiver/captures/{result.outcome}")

@@ -108,6 +108,16 @@ class Archive:
         """The paragraphs of one version (by `versions.id`), in order."""
         return texts.version_paragraphs(self.db.conn, version_id)
 
+    def held_captures(self) -> list[dict[str, Any]]:
+        """Every capture still `held` for its site's template, oldest first (with `headers`
+        as a list of [name, value]; the body through `body(sha256)`)."""
+        return sites.held_captures(self.db)
+
+    def held_capture(self, capture_id: int) -> dict[str, Any] | None:
+        """The capture row `capture_id` if it is still held, else None."""
+        rows = sites.held_captures(self.db, capture_id)
+        return rows[0] if rows else None
+
     def live_page(self, capture: Capture) -> sites.LivePage | None:
         """The live version of the capture's article and the page it was last seen on."""
         return sites.live_page(self.db, self.bodies, capture)

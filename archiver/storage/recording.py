@@ -43,7 +43,9 @@ Reread = Callable[[bytes, str, "str | None"], Article]
 
 @dataclass
 class RecordResult:
-    outcome: str  # new_version | unchanged | returned | failed | removed | held
+    # new_version | unchanged | returned | failed | removed | held; duplicate: the held
+    # capture this one completes was completed by another crawl, nothing written
+    outcome: str
     article_id: int | None = None
     version: int | None = None
     change: str | None = None
@@ -85,6 +87,8 @@ def record(db: Database, bodies: BodyStore, capture: Capture, reread: Reread | N
         with _snapshot(db):
             plan = _plan_story(db, bodies, capture, reread)
     with writing(db):
+        if capture.completes and not _still_held(db, capture.completes):
+            return RecordResult("duplicate", capture_id=capture.completes)
         if packed is not None and bodies.put(packed) and packed.dictionary is None \
                 and capture.article is not None:
             bodies.make_key_frame(site_of(capture.final_url), packed.sha256)
@@ -98,6 +102,12 @@ def record(db: Database, bodies: BodyStore, capture: Capture, reread: Reread | N
         if not plan.still_holds(db, capture):  # another crawl wrote this story meanwhile
             plan = _plan_story(db, bodies, capture, reread)
         return _record_story(db, capture, plan)
+
+
+def _still_held(db: Database, capture_id: int) -> bool:
+    """Is this held capture row still waiting? (Another crawl may have completed it.)"""
+    row = db.execute("select outcome from captures where id = ?", [capture_id]).fetchone()
+    return row is not None and row[0] == "held"
 
 
 class _snapshot:

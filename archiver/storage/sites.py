@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,3 +74,19 @@ def version_page(db: Database, bodies: BodyStore, version_id: int
         return None
     body = bodies.get(row[1])
     return (row[0], body, row[2]) if body is not None else None
+
+
+HELD_COLUMNS = ("id", "url", "final_url", "fetched_at", "status", "content_type", "etag",
+                "last_modified", "body_sha256", "source", "headers")
+
+
+def held_captures(db: Database, capture_id: int | None = None) -> list[dict[str, Any]]:
+    """Captures still `held` for a template (all, or the one with this id), oldest first."""
+    sql = f"select {', '.join(HELD_COLUMNS)} from captures where outcome = 'held'"
+    args: list[Any] = []
+    if capture_id is not None:
+        sql, args = sql + " and id = ?", [capture_id]
+    rows = [dict(zip(HELD_COLUMNS, r)) for r in db.execute(sql + " order by id", args)]
+    for row in rows:
+        row["headers"] = json.loads(row["headers"]) if row["headers"] else None
+    return rows
