@@ -31,7 +31,7 @@ from archiver.items import Capture
 from archiver.normalize import site_of
 from archiver.storage.bodies import BodyStore, Packed, pack
 from archiver.storage.connection import writing
-from archiver.storage.identity import article_for, ensure_article, find_article
+from archiver.storage.identity import article_for, ensure_article, find_article, is_alias
 from archiver.storage.sites import version_page
 from archiver.storage.texts import store_version_text
 from archiver.storage.updates import insert_updates, plan_updates, public_update, updates_of
@@ -61,7 +61,9 @@ class Plan:
     identity: str
     decision: Decision
     current: Stored | None = None
-    updates: list[dict[str, Any]] = field(default_factory=list)
+    alias: bool = True  # the URL asked for is another address of the story
+    updates: list[dict[str, Any]] = field(default_factory=list)  # of a new version
+    seen_updates: list[dict[str, Any]] = field(default_factory=list)  # of a version seen again
 
     def still_holds(self, db: Database, capture: Capture) -> bool:
         """Is the story still in the state this plan was made from?"""
@@ -149,7 +151,9 @@ def _plan_story(db: Database, bodies: BodyStore, capture: Capture, reread: Rerea
             baseline = _reread_current(db, bodies, current, reread)
     same = same_story(db, article["id"], capture.story_hash) if article else []
     decision = decide(story, capture.story_hash, capture.fetched_at, current, baseline, same)
-    plan = Plan(article, identity, decision, current)
+    plan = Plan(article, identity, decision, current, is_alias(db, article, capture))
+    if decision.version is not None:
+        plan.seen_updates = [public_update(u) for u in updates_of(db, decision.version.id)]
     if decision.outcome == "new_version":
         aid = article["id"] if article else None
         number = (article["latest_version"] if article else 0) + 1
@@ -228,12 +232,13 @@ def _record_story(db: Database, capture: Capture, plan: Plan) -> RecordResult:
     if decision.outcome == "not_the_story":
         capture.error = "not the story: shares nothing with the archived version"
         return _record_failure(db, capture)
-    article = ensure_article(db, capture, plan.article, plan.identity)
+    article = ensure_article(db, capture, plan.article, plan.identity, plan.alias)
     if decision.outcome == "new_version":
         result = _new_version(db, capture, article, plan)
     else:
         seen = decision.version
-        result = _seen_again(db, capture, article, seen.id, seen.number, decision.outcome)
+        result = _seen_again(db, capture, article, seen.id, seen.number, decision.outcome,
+                             plan.seen_updates)
         if decision.outcome == "returned":
             _event(db, article["id"], result.capture_id, capture.fetched_at,
                    "returned_to_version",
@@ -253,13 +258,14 @@ def _restore_if_removed(db: Database, article: dict[str, Any], result: RecordRes
 
 
 def _seen_again(db: Database, capture: Capture, article: dict, version_id: int, number: int,
-                outcome: str) -> RecordResult:
+                outcome: str, updates: list[dict[str, Any]] | None = None) -> RecordResult:
     at = capture.fetched_at
     db.execute("update versions set last_seen = ? where id = ?", [at, version_id])
     db.execute("update articles set last_seen = ?, current_version = ? where id = ?",
                [at, number, article["id"]])
     capture_id = _insert_capture(db, capture, outcome, article["id"], version_id)
-    updates = [public_update(u) for u in updates_of(db, version_id)]
+    if updates is None:
+        updates = [public_update(u) for u in updates_of(db, version_id)]
     return RecordResult(outcome, article["id"], number, None, updates, capture_id)
 
 

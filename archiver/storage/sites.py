@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from archiver.changes.versioning import Stored
 from archiver.items import Capture
 from archiver.storage.bodies import BodyStore
+from archiver.storage.connection import rows
 from archiver.storage.identity import find_article
 from archiver.storage.versions import current_version
 
@@ -31,8 +32,8 @@ def revisit_rows(db: Database) -> list[dict[str, Any]]:
     version, or a return to an old one), and that capture's validators (ETag,
     Last-Modified). Removed articles are included: a 404 can be passing, and a story that
     comes back must be seen."""
-    return list(db.query(
-        "select coalesce(c.final_url, a.url) as url, a.site, a.status, "
+    return rows(
+        db, "select coalesce(c.final_url, a.url) as url, a.site, a.status, "
         "a.last_seen as last_fetch, coalesce((select max(fetched_at) from captures "
         "  where article_id = a.id and outcome in ('new_version', 'returned')), "
         "  v.first_seen) as last_change, c.etag, c.last_modified "
@@ -40,7 +41,7 @@ def revisit_rows(db: Database) -> list[dict[str, Any]]:
         "join versions v on v.article_id = a.id and v.version = a.current_version "
         "left join captures c on c.id = (select max(id) from captures "
         "  where version_id = v.id and status between 200 and 299) "
-        "order by a.id"))
+        "order by a.id")
 
 
 @dataclass

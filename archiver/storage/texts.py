@@ -20,24 +20,21 @@ def paragraph_key(text: str) -> int:
 
 def paragraph_ids(conn: sqlite3.Connection, texts: list[str]) -> list[int]:
     """The id of each text in `paragraphs`, inserting those not stored yet."""
-    ids: list[int] = []
+    keys = {text: paragraph_key(text) for text in texts}
     known: dict[str, int] = {}
-    for text in texts:
-        if text in known:
-            ids.append(known[text])
-            continue
-        key = paragraph_key(text)
-        found = None
-        for pid, stored in conn.execute("select id, text from paragraphs where key = ?", [key]):
-            if stored == text:
-                found = pid
-                break
-        if found is None:
-            found = conn.execute("insert into paragraphs (key, text) values (?, ?)",
-                                 [key, text]).lastrowid
-        known[text] = found
-        ids.append(found)
-    return ids
+    wanted = sorted(set(keys.values()))
+    for start in range(0, len(wanted), 500):  # under SQLite's limit on bound parameters
+        chunk = wanted[start:start + 500]
+        for pid, text in conn.execute(
+                f"select id, text from paragraphs where key in ({','.join('?' * len(chunk))})",
+                chunk):
+            if text in keys:
+                known.setdefault(text, pid)
+    for text in keys:
+        if text not in known:
+            known[text] = conn.execute("insert into paragraphs (key, text) values (?, ?)",
+                                       [keys[text], text]).lastrowid
+    return [known[text] for text in texts]
 
 
 def store_version_text(conn: sqlite3.Connection, version_id: int, texts: list[str]) -> None:

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from archiver.article import Article
 from archiver.changes import Update, link_updates, version_updates
 from archiver.changes.models import Comparison
+from archiver.storage.connection import rows
 
 COLUMNS = ("article_id", "version_id", "version", "seq", "update_key", "first_version", "kind",
            "position", "marker", "text", "stated_time", "start", "end")
@@ -57,8 +58,8 @@ def insert_updates(conn: sqlite3.Connection, version_id: int, rows: list[dict[st
 def _older_updates(db: Database, aid: int, previous: list[dict]) -> list[dict[str, Any]]:
     """The latest row of every update of the article that the live version lacks."""
     live = {u["update_key"] for u in previous}
-    return [r for r in db.query(
-        "select * from updates where id in (select max(id) from updates "
+    return [r for r in rows(
+        db, "select * from updates where id in (select max(id) from updates "
         "where article_id = ? group by update_key) order by update_key", [aid])
         if r["update_key"] not in live]
 
@@ -71,8 +72,7 @@ def _next_update_key(db: Database, aid: int) -> int:
 
 
 def updates_of(db: Database, version_id: int) -> list[dict[str, Any]]:
-    return list(db.query(
-        "select * from updates where version_id = ? order by seq", [version_id]))
+    return rows(db, "select * from updates where version_id = ? order by seq", [version_id])
 
 
 def as_update(row: dict[str, Any]) -> Update:

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from archiver.article import Article
 from archiver.changes.versioning import Stored
+from archiver.storage.connection import rows
 from archiver.storage.texts import version_paragraphs
 
 
@@ -31,15 +32,15 @@ def with_text(db: Database, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def version_row(db: Database, article_id: int, version: int) -> dict[str, Any] | None:
-    rows = list(db.query(
-        "select * from versions where article_id = ? and version = ?", [article_id, version]))
-    return with_text(db, rows[0]) if rows else None
+    found = rows(db, "select * from versions where article_id = ? and version = ?",
+                 [article_id, version])
+    return with_text(db, found[0]) if found else None
 
 
 def versions_of(db: Database, article_id: int) -> list[dict[str, Any]]:
     """Every version of an article, oldest first, with its text."""
-    return [with_text(db, row) for row in db.query(
-        "select * from versions where article_id = ? order by version", [article_id])]
+    return [with_text(db, row) for row in rows(
+        db, "select * from versions where article_id = ? order by version", [article_id])]
 
 
 def stored(row: dict[str, Any]) -> Stored:
@@ -59,6 +60,6 @@ def live_story(db: Database, article: dict[str, Any]) -> Article | None:
 
 def same_story(db: Database, article_id: int, story_hash: str | None) -> list[Stored]:
     """The article's versions with this story hash (candidates for a return)."""
-    return [stored(with_text(db, row)) for row in db.query(
-        "select * from versions where article_id = ? and story_hash = ?",
+    return [stored(with_text(db, row)) for row in rows(
+        db, "select * from versions where article_id = ? and story_hash = ?",
         [article_id, story_hash])]
