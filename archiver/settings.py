@@ -16,8 +16,10 @@ ARCHIVER_MAX_SITEMAPS = 500
 ARCHIVER_CONDITIONAL_REVISITS = True
 
 # The spider only fetches; the page reader learns each site's template and extracts the story
-# on one parse of each page (archiver/reader.py).
+# on one parse of each page (archiver/reader.py), in worker processes beside the crawl (0: in
+# the crawl's own thread).
 SPIDER_MIDDLEWARES = {"archiver.reader.PageReader": 950}
+ARCHIVER_READER_PROCESSES = 1
 
 # Normalize the story; re-read the live version's page with today's extractor (so extractor
 # or template changes never pass for edits); compare and store.
