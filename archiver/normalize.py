@@ -1,6 +1,7 @@
 """Normalization: the same story must hash the same however the page happened to be served.
 
-Text: Unicode NFC, invisible characters dropped, whitespace collapsed, and paragraphs that
+Text: cleaned by the one normalizer (`archiver.text.clean_text`: NFC, no control or invisible
+characters, whitespace collapsed), and paragraphs that
 are only page noise (a relative time "2 hours ago", a reading time "5 min read", counters
 "1,234 views", a dateline "Updated: Nov 25, 2026, 10:03 AM ET") or empty dropped, so that
 re-renders never make a version. URLs: tracking parameters and fragments dropped, host lower-cased, so one story has
@@ -12,16 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from datetime import datetime, tzinfo
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archiver.article import Article
+from archiver.text import clean_text
 
-# Zero-width and formatting characters that render as nothing but change hashes.
-INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
-_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS), None)
-_SPACE = re.compile(r"\s+")
 _RELATIVE_TIME = re.compile(
     r"^(((last|first)\s+)?(updated|modified|edited|posted|published)\s*:?\s+)?"
     r"(just now|a moment ago|an? (minute|hour|day|week)s? ago|"
@@ -99,14 +96,6 @@ _TRACKING = re.compile(
     r"mkt_tok|ref_src|ref_url|cmpid|ocid|sr_share|smid|share_id|__twitter_impression)$",
     re.IGNORECASE,
 )
-
-
-def clean_text(text: str | None) -> str:
-    """NFC, no invisible characters, single spaces, no surrounding whitespace."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return _SPACE.sub(" ", text).strip()
 
 
 def is_relative_time(text: str) -> bool:

@@ -12,14 +12,14 @@ from difflib import SequenceMatcher
 
 from archiver.changes.markers import Marker, detect_marker, marker_time
 from archiver.changes.models import Update
-from archiver.changes.text import norm
+from archiver.text import clean_text
 
 
 def _continues(paragraph: str, marker: Marker | None) -> bool:
     """Does this paragraph visibly run on into the next one?"""
     if marker is not None and marker.only:
         return True
-    return norm(paragraph).endswith(":")
+    return clean_text(paragraph).endswith(":")
 
 
 def _make(paragraphs, marker: Marker, position: str, start: int, end: int, published) -> Update:
@@ -109,8 +109,8 @@ def match_updates(old: list, new: list) -> dict[int, int]:
         for i, ou in enumerate(old):
             if nu.kind != ou.kind:
                 continue
-            s = _similarity(norm(ou.text), norm(nu.text))
-            same_marker = norm(ou.marker).lower() == norm(nu.marker).lower()
+            s = _similarity(clean_text(ou.text), clean_text(nu.text))
+            same_marker = clean_text(ou.marker).lower() == clean_text(nu.marker).lower()
             if s >= 0.5 or (same_marker and s >= 0.3):
                 bonus = (0.01 if same_marker else 0) + (0.01 if ou.position == nu.position else 0)
                 scored.append((s + bonus, -abs(i - j), j, i))
