@@ -17,6 +17,8 @@ from datetime import datetime, tzinfo
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archiver.article import Article
+from archiver.datewords import JOINERS, MONTHS
+from archiver.datewords import WORDS as DATE_WORDS
 from archiver.text import clean_text
 
 _RELATIVE_TIME = re.compile(
@@ -45,20 +47,10 @@ _COUNTERS = re.compile(rf"^{_COUNT}(\s*[|·•,/]\s*{_COUNT})*\.?$", re.IGNORECA
 # a paragraph made only of a label, date words, numbers and punctuation.
 _DATE_LABELS = frozenset(
     ["updated", "modified", "edited", "posted", "published", "aktualisiert", "veröffentlicht", "geändert", "erstellt", "stand", "publié", "publiée", "modifié", "modifiée", "mis", "actualizado", "actualizada", "publicado", "publicada", "modificado"])
-_MONTHS = frozenset(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "januar", "jänner", "februar", "märz", "mär", "mrz", "juni", "juli", "oktober", "dezember", "okt", "dez", "janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout", "septembre", "octobre", "novembre", "décembre", "decembre", "janv", "févr", "fevr", "avr", "juil", "déc", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre", "ene", "abr", "ago", "dic"])
-_DATE_WORDS = _DATE_LABELS | _MONTHS | frozenset(
-    # weekdays
-    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
-    "fri sat sun montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag "
-    "lundi mardi mercredi jeudi vendredi samedi dimanche "
-    "lunes martes miércoles miercoles jueves viernes sábado sabado domingo "
-    # times of day and zones
-    "am pm uhr h hrs utc gmt z et est edt ct cst cdt mt mst mdt pt pst pdt bst ist cet cest "
-    "eet eest wet west mez mesz jst kst aest aedt hkt sgt ast adt hst "
-    # connectors and label words
-    "last first originally zuletzt dernière derniere última ultima on at the of um à a "
-    "de del el le la las los en jour".split())
+# Besides the vocabulary of dates (months, weekdays, zones, clock words, small joining words):
+# the words a dateline adds, "last", "originally", "dernière".
+_DATE_WORDS = _DATE_LABELS | DATE_WORDS | JOINERS | frozenset(
+    "last first originally zuletzt dernière derniere última ultima jour".split())
 _DATE_TOKEN_SPLIT = re.compile(r"[\s,;|·•()\[\]]+")
 _NUMERIC = re.compile(r"\d{1,4}([:./-]\d{1,4}){0,2}(st|nd|rd|th|er|º|h\d\d|h|am|pm)?"
                       r"|\d{4}-\d\d-\d\dt\d\d:\d\d(:\d\d(\.\d+)?)?(z|[+\-]\d\d:?\d\d)?")
@@ -87,7 +79,7 @@ def is_dateline(text: str) -> bool:
         if word not in _DATE_WORDS:
             return False
         label = label or word in _DATE_LABELS
-        when = when or word in _MONTHS
+        when = when or word in MONTHS
     return label and when and any(c.isdigit() for c in text)
 
 
