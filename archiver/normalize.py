@@ -17,6 +17,7 @@ from datetime import datetime, tzinfo
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archiver.article import Article
+from archiver.sites import site_of
 
 # Zero-width and formatting characters that render as nothing but change hashes.
 INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
@@ -159,12 +160,6 @@ def normalize_url(url: str) -> str:
     elif parts.scheme == "https" and netloc.endswith(":443"):
         netloc = netloc[:-4]
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
-
-
-def site_of(url: str) -> str:
-    """The site a URL belongs to: its host and port, without a leading www."""
-    netloc = urlsplit(url).netloc.lower()
-    return netloc[4:] if netloc.startswith("www.") else netloc
 
 
 def identity_url(fetched_url: str, canonical_url: str | None) -> str:

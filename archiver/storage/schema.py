@@ -66,3 +66,16 @@ def m001_initial(db: Database) -> None:
 def m002_version_base(db: Database) -> None:
     """Which version a new version was compared with: after a flip-flop it is not the one before."""
     db["versions"].add_column("base_version", int)
+
+
+@migrations()
+def m010_runs(db: Database) -> None:
+    """One row per crawl (archiver/runs.py): what it was asked, what it did, how it ended."""
+    db["runs"].create({
+        "id": int, "started_at": str, "ended_at": str, "spider": str, "arguments": str,
+        "settings": str, "requests": int, "pages_fetched": int, "captures": str,
+        "new_articles": int, "new_versions": int, "failures": str, "finish_reason": str,
+        "exit_status": int, "pid": int,
+    }, pk="id")
+    db["runs"].create_index(["started_at"])
+    db["captures"].create_index(["fetched_at"], if_not_exists=True)
