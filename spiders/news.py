@@ -36,9 +36,8 @@ from archiver.capture import capture_page, charset_of, failed_capture, held_capt
 from archiver.items import Capture
 from archiver.links import looks_like_article, looks_like_listing
 from archiver.normalize import normalize_url, parse_instant, site_of
-from archiver.revisit import MODES, Revisit, plan
+from archiver.revisit import MODES, Backoff, Revisit, archived_revisits
 from archiver.sites import domain_of
-from archiver.storage import Archive
 from archiver.storage.files import refusal
 from archiver.templates import TemplateBook
 
@@ -112,7 +111,8 @@ class NewsSpider(SitemapSpider):
         spider.max_sitemaps = crawler.settings.getint("ARCHIVER_MAX_SITEMAPS", 500)
         if spider.revisit and not spider.problems:
             sites = {site_of(u) for u in spider.named_urls}
-            spider.revisits = archived_revisits(spider.db_path, sites, spider.revisit)
+            spider.revisits = archived_revisits(spider.db_path, sites, spider.revisit,
+                                                 Backoff.from_settings(crawler.settings))
             domains = {domain_of(r.url) for r in spider.revisits}
             spider.allowed_domains = sorted(set(spider.allowed_domains) | domains - {""})
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
@@ -321,15 +321,6 @@ def unknown_arguments(given: dict[str, Any]) -> list[str]:
         hint = f" (did you mean {close[0]}=?)" if close else ""
         problems.append(f"unknown argument -a {name}={hint}; known: {', '.join(ARGUMENTS)}")
     return problems
-
-
-def archived_revisits(db_path: str | None, sites: set[str], mode: str) -> list[Revisit]:
-    """Archived articles to fetch again (all, or those due), of `sites` when some are given."""
-    if not db_path:
-        return []
-    with Archive.open(db_path) as archive:
-        rows = [r for r in archive.revisit_rows() if not sites or r["site"] in sites]
-    return plan(rows, mode)
 
 
 def _headers(response: Response) -> dict[str, str]:

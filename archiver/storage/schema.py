@@ -79,3 +79,10 @@ def m010_runs(db: Database) -> None:
     }, pk="id")
     db["runs"].create_index(["started_at"])
     db["captures"].create_index(["fetched_at"], if_not_exists=True)
+
+
+@migrations()
+def m011_revisit_hints(db: Database) -> None:
+    """The latest modified time a feed or sitemap gave for a URL (archiver/revisit.py)."""
+    db["revisit_hints"].create({"url": str, "modified": str, "source": str, "seen_at": str},
+                               pk="url")
