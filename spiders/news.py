@@ -15,6 +15,9 @@ Spider arguments (comma-separated lists):
               re-crawl that finds updates, edits and removals. Revisits are conditional
               requests (ETag, Last-Modified) unless ARCHIVER_CONDITIONAL_REVISITS is False.
 Malformed values are reported in one error line each, and nothing is crawled.
+
+The spider only navigates: each article answer leaves it as a `Fetch` (the answer as
+received), which the page reader (`archiver.reader`) turns into a Capture.
 """
 
 from __future__ import annotations
@@ -26,24 +29,20 @@ from difflib import get_close_matches
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy import Request
 from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
-from archiver.capture import capture_page, charset_of, failed_capture, held_capture, now_iso
-from archiver.items import Capture
+from archiver.capture import failed_capture, now_iso
+from archiver.items import Fetch
 from archiver.links import looks_like_article, looks_like_listing
 from archiver.normalize import normalize_url, parse_instant, site_of
 from archiver.revisit import MODES, Backoff, Revisit, archived_revisits
 from archiver.sites import domain_of
 from archiver.storage.files import refusal
-from archiver.templates import TemplateBook
 
 MAX_FEED_ENTRIES = 2000
-# Article pages kept in memory while their sites' templates warm up, at most.
-MAX_HELD = 200
 
 
 def _split(value: str | None) -> list[str]:
@@ -90,10 +89,6 @@ class NewsSpider(SitemapSpider):
         self.allowed_domains = sorted({domain_of(u) for u in self.named_urls})
         self.revisits: list[Revisit] = []
         self.sitemaps_followed = 0
-        self.templates: TemplateBook | None = None
-        # Article fetches of sites whose template is still cold, by site, each with the
-        # `held` capture that recorded it (see parse_article).
-        self._held: dict[str, list[tuple[dict[str, Any], Capture]]] = {}
         self._links = LinkExtractor(deny_extensions=None, unique=True)
 
     @classmethod
@@ -106,8 +101,6 @@ class NewsSpider(SitemapSpider):
         refused = refusal(spider.db_path or "")
         if refused:
             spider.problems.append(f"ARCHIVER_DB: {refused}")
-        if not spider.problems:  # a refused run opens (and creates) no archive
-            spider.templates = TemplateBook.from_crawler(crawler)
         spider.max_sitemaps = crawler.settings.getint("ARCHIVER_MAX_SITEMAPS", 500)
         if spider.revisit and not spider.problems:
             sites = {site_of(u) for u in spider.named_urls}
@@ -115,7 +108,6 @@ class NewsSpider(SitemapSpider):
                                                  Backoff.from_settings(crawler.settings))
             domains = {domain_of(r.url) for r in spider.revisits}
             spider.allowed_domains = sorted(set(spider.allowed_domains) | domains - {""})
-        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
 
     @property
@@ -164,54 +156,12 @@ class NewsSpider(SitemapSpider):
 
     # Articles ---------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterable[Any]:
-        fetched = {
-            "url": (response.meta.get("redirect_urls") or [response.url])[0],
-            "final_url": response.url, "status": response.status,
-            "headers": _headers(response), "body": response.body, "fetched_at": now_iso(),
-            "source": response.meta.get("archiver_source", "sitemaps"),
-        }
-        if self.templates is not None and 200 <= response.status < 300:
-            site = site_of(response.url)
-            self.templates.observe(response.url, response.body,
-                                   charset_of(fetched["headers"].get("Content-Type")))
-            if not self.templates.is_warm(response.url) and self._held_count() < MAX_HELD:
-                # Too few pages of this site seen to know its template: extract later, but
-                # record the fetch now, so that a crawl stopped early loses nothing.
-                held = held_capture(**fetched)
-                self._held.setdefault(site, []).append((fetched, held))
-                self.crawler.stats.inc_value("archiver/held_for_template")
-                yield held
-                return
-            yield from self._release(site)
-        yield self._capture(fetched)
-
-    def _capture(self, fetched: dict[str, Any], held: Capture | None = None) -> Capture:
-        template = self.templates.for_url(fetched["final_url"]) if self.templates else None
-        capture = capture_page(**fetched, template=template)
-        if held is not None:
-            capture.completes = held.capture_id
-        if capture.error:
-            self.logger.warning("No story from %s: %s", fetched["url"], capture.error)
-        return capture
-
-    def _held_count(self) -> int:
-        return sum(len(pages) for pages in self._held.values())
-
-    def _release(self, site: str) -> Iterable[Any]:
-        for fetched, held in self._held.pop(site, []):
-            yield self._capture(fetched, held)
-
-    def release_all(self, response: Response | None = None) -> Iterable[Any]:
-        """Extract every held page with what its site's template knows by now."""
-        for site in list(self._held):
-            yield from self._release(site)
-
-    def _on_idle(self) -> None:
-        if self._held:
-            self.crawler.engine.crawl(Request("data:,", callback=self.release_all,
-                                              dont_filter=True))
-            raise DontCloseSpider
+    def parse_article(self, response: Response) -> Iterable[Fetch]:
+        """What was fetched, as received; `archiver.reader.PageReader` reads it."""
+        yield Fetch(url=(response.meta.get("redirect_urls") or [response.url])[0],
+                    final_url=response.url, status=response.status,
+                    headers=_headers(response), body=response.body, fetched_at=now_iso(),
+                    source=response.meta.get("archiver_source", "sitemaps"))
 
     def on_article_error(self, failure) -> Iterable[Any]:
         request = failure.request
@@ -323,12 +273,10 @@ def unknown_arguments(given: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _headers(response: Response) -> dict[str, str]:
-    return {
-        key.decode("latin-1"): values[-1].decode("latin-1")
-        for key, values in response.headers.items()
-        if values
-    }
+def _headers(response: Response) -> list[list[str]]:
+    """[name, value] pairs in the order received, every value of a repeated name kept."""
+    return [[key.decode("latin-1"), value.decode("latin-1")]
+            for key, values in response.headers.items() for value in values]
 
 
 def parse_since(value: str, now: datetime | None = None) -> datetime:

@@ -69,6 +69,21 @@ def m002_version_base(db: Database) -> None:
 
 
 @migrations()
+def m020_research_indexes(db: Database) -> None:
+    """What the researcher's commands read by: the changes feed and search filters by time
+    and site, stats groups by kind and outcome, WARC exports by fetch time, and update text
+    gets its own full-text index (search --kind)."""
+    db["versions"].create_index(["first_seen"], if_not_exists=True)
+    db["versions"].create_index(["change"], if_not_exists=True)
+    db["articles"].create_index(["site"], if_not_exists=True)
+    db["captures"].create_index(["outcome"], if_not_exists=True)
+    db["captures"].create_index(["fetched_at"], if_not_exists=True)
+    db["updates"].create_index(["article_id", "update_key"], if_not_exists=True)
+    db["updates"].create_index(["kind"], if_not_exists=True)
+    db["updates"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+
+
+@migrations()
 def m010_runs(db: Database) -> None:
     """One row per crawl (archiver/runs.py): what it was asked, what it did, how it ended."""
     db["runs"].create({
@@ -78,7 +93,6 @@ def m010_runs(db: Database) -> None:
         "exit_status": int, "pid": int,
     }, pk="id")
     db["runs"].create_index(["started_at"])
-    db["captures"].create_index(["fetched_at"], if_not_exists=True)
 
 
 @migrations()
