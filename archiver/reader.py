@@ -59,6 +59,8 @@ class PageReader:
     @classmethod
     def from_crawler(cls, crawler):
         db_path = crawler.settings.get("ARCHIVER_DB") or None
+        if getattr(crawler.spider, "problems", None):
+            db_path = None  # a refused run (bad arguments, foreign ARCHIVER_DB) opens no archive
         templates = TemplateBook.from_crawler(crawler) if db_path else None
         reader = cls(crawler, templates, db_path,
                      crawler.settings.getint("ARCHIVER_READER_PROCESSES", 0))

@@ -152,3 +152,22 @@ def m020_research_indexes(db: Database) -> None:
     db["updates"].create_index(["article_id", "update_key"], if_not_exists=True)
     db["updates"].create_index(["kind"], if_not_exists=True)
     db["updates"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+
+
+@migrations()
+def m010_runs(db: Database) -> None:
+    """One row per crawl (archiver/runs.py): what it was asked, what it did, how it ended."""
+    db["runs"].create({
+        "id": int, "started_at": str, "ended_at": str, "spider": str, "arguments": str,
+        "settings": str, "requests": int, "pages_fetched": int, "captures": str,
+        "new_articles": int, "new_versions": int, "failures": str, "finish_reason": str,
+        "exit_status": int, "pid": int,
+    }, pk="id")
+    db["runs"].create_index(["started_at"])
+
+
+@migrations()
+def m011_revisit_hints(db: Database) -> None:
+    """The latest modified time a feed or sitemap gave for a URL (archiver/revisit.py)."""
+    db["revisit_hints"].create({"url": str, "modified": str, "source": str, "seen_at": str},
+                               pk="url")
