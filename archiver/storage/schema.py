@@ -80,4 +80,5 @@ def m020_research_indexes(db: Database) -> None:
     db["captures"].create_index(["fetched_at"], if_not_exists=True)
     db["updates"].create_index(["article_id", "update_key"], if_not_exists=True)
     db["updates"].create_index(["kind"], if_not_exists=True)
+    db["events"].create_index(["article_id"], if_not_exists=True)
     db["updates"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
