@@ -52,6 +52,7 @@ def test_search_a_phrase_marks_the_hit(demo_archive):
     assert hit["url"] == url_of(demo_archive, KEYFOLD)
     assert hit["version"] == 2 and hit["change"] == "title_change"
     assert "**vault backups**" in hit["snippet"]
+    assert hit["site_name"] == "Patchwire"  # og:site_name, where `site` is the host
     assert hit["in_updates"] == []
 
 
@@ -101,6 +102,7 @@ def test_changes_feed(demo_archive):
     assert [r["at"] for r in feed] == sorted((r["at"] for r in feed), reverse=True)
     [gpu] = [r for r in feed if r["url"] == url_of(demo_archive, GPU) and r["version"] == 2]
     assert gpu["change"] == "correction" and "sentence_edit" in gpu["kinds"]
+    assert gpu["site_name"] == "The Circuit Ledger" and gpu["site"].startswith("127.0.0.1:")
     assert [u["kind"] for u in gpu["updates"]] == ["correction"]
     assert gpu["updates"][0]["text"].startswith("Correction")
     corrections = run_json(demo_archive, "changes", "--kind", "correction")
