@@ -248,17 +248,10 @@ def raw(url: str, number, capture_id, output, db_path: str) -> None:
 def serve(db_path: str, port: int) -> None:
     """Browse the archive in Datasette on 127.0.0.1, with table descriptions, facets, canned
     queries and each story's history page."""
-    import subprocess
-    import tempfile
     from pathlib import Path
 
-    from archiver.research.datasette import serve_command
+    from archiver.research.datasette import serve as serve_datasette
 
     open_archive(db_path).close()  # a clear error for a missing file, and the schema up to date
-    with tempfile.TemporaryDirectory() as tmp:
-        command = serve_command(Path(db_path), port, Path(tmp) / "metadata.json")
-        click.echo(f"Datasette on http://127.0.0.1:{port}/ (Ctrl-C stops it)", err=True)
-        try:
-            sys.exit(subprocess.call(command))
-        except KeyboardInterrupt:
-            sys.exit(0)
+    click.echo(f"Datasette on http://127.0.0.1:{port}/ (Ctrl-C stops it)", err=True)
+    serve_datasette(Path(db_path), port)
