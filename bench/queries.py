@@ -11,7 +11,8 @@ Recording a million versions one capture at a time takes hours on a small machin
 default a base of --base versions is recorded through the write path and then copied with
 SQL (`--scale`) until the archive holds --versions: each copy gets new ids, new story URLs
 (`.../copy-K/`), its own site names (a suffix per copy group) and times shifted back by K
-hours, and its rows go in through the same triggers (FTS included). The output says how many
+times the base's period (so the archive covers K+1 such periods, as a longer crawl would), and
+its rows go in through the same triggers (FTS included). `--keep` resumes a stopped build. The output says how many
 versions came from each. `--base` equal to `--versions` records everything directly.
 
     .venv/bin/python bench/queries.py [--versions 1000000] [--base 40000] [--db PATH] [--keep]
@@ -175,13 +176,13 @@ _COPIES = {
         "url": "replace(url, '/story-', '/copy-' || :k || '/story-')",
         "canonical_url": "replace(canonical_url, '/story-', '/copy-' || :k || '/story-')",
         "site": "site || (case when :k % 4 = 0 then '' else '.' || (:k % 4) end)",
-        "first_seen": "{shift}(first_seen)", "last_seen": "{shift}(last_seen)"}),
+        "first_seen": "{shift}", "last_seen": "{shift}"}),
     "article_urls": ("url", None, {
         "url": "replace(url, '/story-', '/copy-' || :k || '/story-')",
         "article_id": "article_id + :a"}),
     "versions": ("id", "{id} + :v", {
-        "article_id": "article_id + :a", "first_seen": "{shift}(first_seen)",
-        "last_seen": "{shift}(last_seen)"}),
+        "article_id": "article_id + :a", "first_seen": "{shift}",
+        "last_seen": "{shift}"}),
     "updates": ("id", "{id} + :u", {"article_id": "article_id + :a",
                                     "version_id": "version_id + :v"}),
     "changes": ("id", "{id} + :c", {"article_id": "article_id + :a",
@@ -191,50 +192,58 @@ _COPIES = {
         "article_id": "article_id + :a", "version_id": "version_id + :v",
         "url": "replace(url, '/story-', '/copy-' || :k || '/story-')",
         "final_url": "replace(final_url, '/story-', '/copy-' || :k || '/story-')",
-        "fetched_at": "{shift}(fetched_at)"}),
+        "fetched_at": "{shift}"}),
     "events": ("id", "{id} + :e", {"article_id": "article_id + :a",
-                                   "capture_id": "capture_id + :p", "at": "{shift}(at)"}),
+                                   "capture_id": "capture_id + :p", "at": "{shift}"}),
 }
-_SHIFT = "strftime('%Y-%m-%dT%H:%M:%S+00:00', {col}, '-' || :k || ' hours')"
+_SHIFT = "strftime('%Y-%m-%dT%H:%M:%S+00:00', {col}, '-' || :hours || ' hours')"
 
 
 def scale(archive: Archive, target: int) -> int:
-    """Copy the recorded base until the archive holds `target` versions; returns copies."""
-    db = archive.db
-    conn = db.conn
-    base = conn.execute("select count(*) from versions").fetchone()[0]
-    maxes = {t: conn.execute(f"select coalesce(max({'rowid'}), 0) from {t}").fetchone()[0]
-             for t in _COPIES}
-    copies = 0
-    k = 1
+    """Copy the recorded base until the archive holds about `target` versions; returns the
+    number of copies. Copy K takes ids past copy K-1's, URLs `.../copy-K/story-N/`, and times
+    K spans of the base earlier, so the archive covers K times the base's period, as a crawl
+    that ran that long would. Resumes where an earlier run stopped."""
+    conn = archive.db.conn
+    originals = "(select id from articles where url not like '%/copy-%')"
+    base = conn.execute(f"select count(*) from versions where article_id in {originals}"
+                        ).fetchone()[0]
+    have = conn.execute("select count(*) from versions").fetchone()[0] // base - 1
+    first, last = conn.execute(f"select min(first_seen), max(last_seen) from versions "
+                               f"where article_id in {originals}").fetchone()
+    span = (datetime.fromisoformat(last) - datetime.fromisoformat(first)) // timedelta(hours=1) + 1
+    # after `have` copies, each table's largest id is (have + 1) times the base's largest
+    maxes = {t: conn.execute(f"select coalesce(max(rowid), 0) from {t}").fetchone()[0]
+             // (have + 1) for t in _COPIES}
+    k = have + 1
     while base * (k + 1) <= target + base // 2:
-        params = {"k": k, "a": maxes["articles"] * k, "v": maxes["versions"] * k,
-                  "u": maxes["updates"] * k, "c": maxes["changes"] * k,
-                  "d": maxes["diffs"] * k, "p": maxes["captures"] * k,
-                  "e": maxes["events"] * k}
+        params = {"k": k, "hours": k * span, "a": maxes["articles"] * k,
+                  "v": maxes["versions"] * k, "u": maxes["updates"] * k,
+                  "c": maxes["changes"] * k, "d": maxes["diffs"] * k,
+                  "p": maxes["captures"] * k, "e": maxes["events"] * k}
         with archive.writing():
             for table, (key, id_expr, moved) in _COPIES.items():
-                columns = [c.name for c in db[table].columns]
-                exprs = []
-                for col in columns:
-                    if col == key and id_expr:
-                        exprs.append(id_expr.format(id=col))
-                    elif col in moved:
-                        expr = moved[col]
-                        if "{shift}" in expr:
-                            expr = _SHIFT.format(col=col)
-                        exprs.append(expr)
-                    else:
-                        exprs.append(col)
-                where = f"where {key} <= {maxes[table]}" if id_expr else \
-                    f"where article_id <= {maxes['articles']}"
-                conn.execute(f"insert into {table} ({', '.join(columns)}) "
-                             f"select {', '.join(exprs)} from {table} {where}", params)
-        copies += 1
-        k += 1
-        print(f"  copy {copies}: {conn.execute('select count(*) from versions').fetchone()[0]:,}"
+                conn.execute(_copy_sql(archive, table, key, id_expr, moved, maxes), params)
+        print(f"  copy {k}: {conn.execute('select count(*) from versions').fetchone()[0]:,}"
               " versions", file=sys.stderr)
-    return copies
+        k += 1
+    return k - 1
+
+
+def _copy_sql(archive: Archive, table: str, key: str, id_expr: str | None, moved: dict,
+              maxes: dict) -> str:
+    columns = [c.name for c in archive.db[table].columns]
+    exprs = []
+    for col in columns:
+        if col == key and id_expr:
+            exprs.append(id_expr.format(id=col))
+        elif col in moved:
+            exprs.append(_SHIFT.format(col=col) if moved[col] == "{shift}" else moved[col])
+        else:
+            exprs.append(col)
+    where = f"{key} <= {maxes[table]}" if id_expr else f"article_id <= {maxes['articles']}"
+    return (f"insert into {table} ({', '.join(columns)}) "
+            f"select {', '.join(exprs)} from {table} where {where}")
 
 
 # Timing ---------------------------------------------------------------------------------------
@@ -289,8 +298,7 @@ def main() -> int:
     if args.db is None:
         tmp = tempfile.TemporaryDirectory()
         args.db = Path(tmp.name) / "bench.db"
-    built = args.keep and args.db.exists()
-    if not built:
+    if not (args.keep and args.db.exists()):
         args.db.unlink(missing_ok=True)
         paragraphs, hosts = real_paragraphs(args.bench)
         print(f"building: {len(paragraphs):,} real paragraphs from {args.bench}, "
@@ -298,11 +306,12 @@ def main() -> int:
         with Archive.open(args.db) as archive:
             recorded, seconds = record_base(archive, min(args.base, args.versions),
                                             Stories(paragraphs, hosts))
-            copies = scale(archive, args.versions)
-            archive.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         print(f"write path: {recorded:,} versions recorded in {seconds:.0f} s "
-              f"({recorded / seconds:,.0f} versions/s); then {copies} SQL copies of them",
-              file=sys.stderr)
+              f"({recorded / seconds:,.0f} versions/s)", file=sys.stderr)
+    with Archive.open(args.db) as archive:  # with --keep, a stopped build goes on here
+        copies = scale(archive, args.versions)
+        archive.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    print(f"{copies} SQL copies of the recorded versions", file=sys.stderr)
 
     with Archive.open_existing(args.db) as archive:
         conn = archive.db.conn
