@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -358,6 +359,7 @@ def main() -> int:
             f"{len(result)} rows (the README's former form)")
 
         names, export = reads.export_rows(archive, "versions")
+        tracemalloc.start()
         started, n = time.perf_counter(), 0
         with open(os.devnull, "w", encoding="utf-8") as sink:
             for values in export:
@@ -367,6 +369,8 @@ def main() -> int:
                 if n >= 200_000:
                     break
         export_seconds = time.perf_counter() - started
+        export_peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
 
     bare, cli = startup()
     print(f"\n{'query':<46} {'p50 ms':>9} {'p95 ms':>9} {'goal ms':>8}  note")
@@ -376,7 +380,8 @@ def main() -> int:
         goal_ms = "" if goal is None else f"{goal * 1000:.0f}"
         print(f"{name[:46]:<46} {p50 * 1000:>9.2f} {p95 * 1000:>9.2f} {goal_ms:>8}  "
               f"{verdict} {note}")
-    print(f"\nexport versions (jsonl): {n / export_seconds:,.0f} rows/s over {n:,} rows")
+    print(f"\nexport versions (jsonl): {n / export_seconds:,.0f} rows/s over {n:,} rows, "
+          f"peak Python memory {export_peak:.1f} MiB")
     print(f"start-up: python -c pass {bare * 1000:.0f} ms, archiver --help {cli * 1000:.0f} ms: "
           f"+{(cli - bare) * 1000:.0f} ms (goal < +{GOALS['startup'] * 1000:.0f} ms)")
     if tmp:

@@ -147,7 +147,7 @@ def test_export_pairs(demo_archive):
 def test_warc_reads_back_with_warcio(demo_archive, tmp_path):
     from warcio.archiveiterator import ArchiveIterator
 
-    out = tmp_path / "archive.warc.gz"
+    out = tmp_path / "demo-captures.warc.gz"
     counts = run_json(demo_archive, "warc", str(out))
     captures = {row[0]: row for row in sql(
         demo_archive, "select c.fetched_at || ' ' || c.final_url, c.body_sha256, c.status, "
@@ -159,7 +159,9 @@ def test_warc_reads_back_with_warcio(demo_archive, tmp_path):
     with gzip.open(out, "rb") as raw, Archive.open_existing(demo_archive) as archive:
         for record in ArchiveIterator(raw, check_digests="raise"):
             kind = record.rec_type
-            if kind == "response":
+            if kind == "warcinfo":
+                assert record.rec_headers.get_header("WARC-Filename") == "demo-captures.warc.gz"
+            elif kind == "response":
                 payload = record.content_stream().read()
                 date = record.rec_headers.get_header("WARC-Date")
                 uri = record.rec_headers.get_header("WARC-Target-URI")

@@ -183,11 +183,13 @@ def export(table: str, fmt: str, output: str | None, db_path: str) -> None:
 def warc(output: str, site, since, db_path: str, as_json: bool) -> None:
     """Write every stored capture to OUTPUT (.warc.gz): a `response` record with the page as
     fetched, and a `conversion` record with the story text extracted from it."""
+    from pathlib import Path
+
     from archiver.research.warc import write_warc
 
     since = _moment(since, "--since")
     with open_archive(db_path) as archive, open(output, "wb") as out:
-        counts = write_warc(archive, out, site=site, since=since)
+        counts = write_warc(archive, out, filename=Path(output).name, site=site, since=since)
     if as_json:
         print_json({"output": output, **counts})
     else:

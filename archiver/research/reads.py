@@ -168,7 +168,7 @@ def change_feed(archive: Archive, *, since: str | None = None, until: str | None
     db = archive.db.conn
     names = ("id", "at", "site", "url", "version", "change", "compared_with", "title",
              "status")
-    for values in db.execute(sql, params).fetchall() if limit else db.execute(sql, params):
+    for values in db.execute(sql, params):
         row = dict(zip(names, values))
         row["kinds"] = list(dict.fromkeys(k for (k,) in db.execute(_FEED_KINDS, [row["id"]])))
         row["updates"] = [dict(zip(("kind", "position", "stated_time", "text"), u))
