@@ -80,5 +80,11 @@ def m020_research_indexes(db: Database) -> None:
     db["captures"].create_index(["fetched_at"], if_not_exists=True)
     db["updates"].create_index(["article_id", "update_key"], if_not_exists=True)
     db["updates"].create_index(["kind"], if_not_exists=True)
-    db["events"].create_index(["article_id"], if_not_exists=True)
     db["updates"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+
+
+@migrations()
+def m021_research_lookups(db: Database) -> None:
+    """A story's events (history) and the removed-story count (stats) without a table scan."""
+    db["events"].create_index(["article_id"], if_not_exists=True)
+    db["articles"].create_index(["status"], if_not_exists=True)
