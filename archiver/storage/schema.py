@@ -140,21 +140,6 @@ def m003_compact_storage(db: Database) -> None:
 
 
 @migrations()
-def m020_research_indexes(db: Database) -> None:
-    """What the researcher's commands read by: the changes feed and search filters by time
-    and site, stats groups by kind and outcome, WARC exports by fetch time, and update text
-    gets its own full-text index (search --kind)."""
-    db["versions"].create_index(["first_seen"], if_not_exists=True)
-    db["versions"].create_index(["change"], if_not_exists=True)
-    db["articles"].create_index(["site"], if_not_exists=True)
-    db["captures"].create_index(["outcome"], if_not_exists=True)
-    db["captures"].create_index(["fetched_at"], if_not_exists=True)
-    db["updates"].create_index(["article_id", "update_key"], if_not_exists=True)
-    db["updates"].create_index(["kind"], if_not_exists=True)
-    db["updates"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
-
-
-@migrations()
 def m010_runs(db: Database) -> None:
     """One row per crawl (archiver/runs.py): what it was asked, what it did, how it ended."""
     db["runs"].create({
@@ -171,3 +156,24 @@ def m011_revisit_hints(db: Database) -> None:
     """The latest modified time a feed or sitemap gave for a URL (archiver/revisit.py)."""
     db["revisit_hints"].create({"url": str, "modified": str, "source": str, "seen_at": str},
                                pk="url")
+
+
+@migrations()
+def m020_research_indexes(db: Database) -> None:
+    """What the researcher's commands read by: the changes feed and search filters by time
+    and site, stats groups by kind and outcome, WARC exports by fetch time, and update text
+    gets its own full-text index (search --kind)."""
+    db["versions"].create_index(["first_seen"], if_not_exists=True)
+    db["versions"].create_index(["change"], if_not_exists=True)
+    db["articles"].create_index(["site"], if_not_exists=True)
+    db["captures"].create_index(["outcome"], if_not_exists=True)
+    db["captures"].create_index(["fetched_at"], if_not_exists=True)
+    db["updates"].create_index(["article_id", "update_key"], if_not_exists=True)
+    db["updates"].create_index(["kind"], if_not_exists=True)
+    db["updates"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+
+
+@migrations()
+def m021_research_lookups(db: Database) -> None:
+    """The removed-story count (stats) without a table scan (events by article: m003)."""
+    db["articles"].create_index(["status"], if_not_exists=True)
