@@ -127,6 +127,8 @@ class NewsSpider(SitemapSpider):
                 self.logger.error("Nothing crawled: %s", problem)
             return
         if not (self.named_urls or self.revisit):
+            if self.settings.get("ARCHIVER_REDIS_URL"):
+                return  # a crawl worker: the shared frontier holds the work
             self.logger.error("Nothing to crawl: give -a urls=, feeds=, sitemaps=, start= "
                               "or revisit=1")
             return
