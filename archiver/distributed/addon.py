@@ -22,13 +22,15 @@ class Distributed:
             "DUPEFILTER_CLASS": "archiver.distributed.frontier.RecentlySeen",
             "SCHEDULER_PERSIST": True,  # the frontier outlives every worker
         }
+        # At the project's priority: these replace archiver/settings.py's choices (an add-on's
+        # own priority is below the project's), while `-s` options still win.
         for name, value in shared.items():
-            settings.set(name, value, priority="addon")
+            settings.set(name, value, priority="project")
         # Fetch and extract here; the archive's own pipelines run in the writer.
         pipelines = {name: order for name, order in settings.getdict("ITEM_PIPELINES").items()
                      if name not in WRITER_PIPELINES}
         pipelines["archiver.distributed.captures.SendCaptures"] = 1000
-        settings.set("ITEM_PIPELINES", pipelines, priority="addon")
+        settings.set("ITEM_PIPELINES", pipelines, priority="project")
         middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
         middlewares["archiver.distributed.politeness.FleetPoliteness"] = 590
-        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="addon")
+        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="project")

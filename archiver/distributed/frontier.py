@@ -20,9 +20,10 @@ import os
 import socket
 import time
 import uuid
+import warnings
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, ScrapyDeprecationWarning
 from scrapy.utils.asyncio import create_looping_call
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
@@ -74,7 +75,9 @@ class Frontier(Scheduler):
         return frontier
 
     def open(self, spider) -> None:
-        super().open(spider)
+        with warnings.catch_warnings():  # scrapy-redis' open() still calls Spider.log()
+            warnings.simplefilter("ignore", ScrapyDeprecationWarning)
+            super().open(spider)
         self.inflight = inflight_key(spider.name, self.worker)
         self.heartbeat = worker_key(spider.name, self.worker)
         if self.only_enqueue:

@@ -239,6 +239,7 @@ def ingest(redis_url: str, db_path: str, *, exit_when_idle: float = 0,
         return 1
     try:
         settings = project_settings({"ARCHIVER_DB": db_path, **(settings_overrides or {})})
+        # The workers ran the others.
         settings.set("ITEM_PIPELINES", {
             name: order for name, order in settings.getdict("ITEM_PIPELINES").items()
             if name in WRITER_PIPELINES})
