@@ -129,8 +129,7 @@ class Frontier(Scheduler):
         self._beat()
         self._release_finished()
         self.recover_dead()
-        if len(self.queue):
-            self._wake_engine()
+        self._wake_engine()  # new work in the frontier, or time to check for idle
 
     def _beat(self) -> None:
         self.server.set(self.heartbeat, self.worker, ex=self.timeout)
@@ -176,7 +175,8 @@ class Frontier(Scheduler):
             raise DontCloseSpider
 
     def _wake_engine(self) -> None:
-        """Ask the engine for requests now rather than at its next 5-second heartbeat."""
+        """Ask the engine for requests (or to notice it is idle) now rather than at its next
+        5-second heartbeat."""
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is not None:
             slot.nextcall.schedule()
