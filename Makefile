@@ -22,6 +22,7 @@ distributed-demo: $(STAMP)
 	$(BIN)/python -m archiver.distributed.demo --workers 3
 
 test: $(STAMP)
+	sh scripts/system-packages.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -15,6 +15,10 @@ ARCHIVER_MAX_SITEMAPS = 500
 # Revisits send If-None-Match / If-Modified-Since; a 304 is a capture of the live version.
 ARCHIVER_CONDITIONAL_REVISITS = True
 
+# The spider only fetches; the page reader learns each site's template and extracts the story
+# on one parse of each page (archiver/reader.py).
+SPIDER_MIDDLEWARES = {"archiver.reader.PageReader": 950}
+
 # Normalize the story; re-read the live version's page with today's extractor (so extractor
 # or template changes never pass for edits); compare and store.
 ITEM_PIPELINES = {

@@ -15,6 +15,9 @@ Spider arguments (comma-separated lists):
               re-crawl that finds updates, edits and removals. Revisits are conditional
               requests (ETag, Last-Modified) unless ARCHIVER_CONDITIONAL_REVISITS is False.
 Malformed values are reported in one error line each, and nothing is crawled.
+
+The spider only navigates: each article answer leaves it as a `Fetch` (the answer as
+received), which the page reader (`archiver.reader`) turns into a Capture.
 """
 
 from __future__ import annotations
@@ -25,23 +28,19 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy import Request
 from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
-from archiver.capture import capture_page, charset_of, failed_capture, held_capture, now_iso
-from archiver.items import Capture
+from archiver.capture import failed_capture, now_iso
+from archiver.items import Fetch
 from archiver.links import looks_like_article, looks_like_listing
 from archiver.normalize import normalize_url, parse_instant, site_of
 from archiver.revisit import MODES, Revisit, plan
 from archiver.storage import Archive
-from archiver.templates import TemplateBook
 
 MAX_FEED_ENTRIES = 2000
-# Article pages kept in memory while their sites' templates warm up, at most.
-MAX_HELD = 200
 
 
 def _split(value: str | None) -> list[str]:
@@ -79,10 +78,6 @@ class NewsSpider(SitemapSpider):
         self.allowed_domains = sorted({urlsplit(u).hostname for u in self.named_urls})
         self.revisits: list[Revisit] = []
         self.sitemaps_followed = 0
-        self.templates: TemplateBook | None = None
-        # Article fetches of sites whose template is still cold, by site, each with the
-        # `held` capture that recorded it (see parse_article).
-        self._held: dict[str, list[tuple[dict[str, Any], Capture]]] = {}
         self._links = LinkExtractor(deny_extensions=None, unique=True)
 
     @classmethod
@@ -90,7 +85,6 @@ class NewsSpider(SitemapSpider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if spider.depth is None:
             spider.depth = crawler.settings.getint("ARCHIVER_START_DEPTH", 2)
-        spider.templates = TemplateBook.from_crawler(crawler)
         spider.conditional = crawler.settings.getbool("ARCHIVER_CONDITIONAL_REVISITS", True)
         spider.db_path = crawler.settings.get("ARCHIVER_DB")
         spider.max_sitemaps = crawler.settings.getint("ARCHIVER_MAX_SITEMAPS", 500)
@@ -99,7 +93,6 @@ class NewsSpider(SitemapSpider):
             spider.revisits = archived_revisits(spider.db_path, sites, spider.revisit)
             hosts = {urlsplit(r.url).hostname for r in spider.revisits}
             spider.allowed_domains = sorted(set(spider.allowed_domains) | hosts - {None})
-        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
 
     @property
@@ -154,54 +147,12 @@ class NewsSpider(SitemapSpider):
 
     # Articles ---------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterable[Any]:
-        fetched = {
-            "url": (response.meta.get("redirect_urls") or [response.url])[0],
-            "final_url": response.url, "status": response.status,
-            "headers": _headers(response), "body": response.body, "fetched_at": now_iso(),
-            "source": response.meta.get("archiver_source", "sitemaps"),
-        }
-        if self.templates is not None and 200 <= response.status < 300:
-            site = site_of(response.url)
-            self.templates.observe(response.url, response.body,
-                                   charset_of(fetched["headers"].get("Content-Type")))
-            if not self.templates.is_warm(response.url) and self._held_count() < MAX_HELD:
-                # Too few pages of this site seen to know its template: extract later, but
-                # record the fetch now, so that a crawl stopped early loses nothing.
-                held = held_capture(**fetched)
-                self._held.setdefault(site, []).append((fetched, held))
-                self.crawler.stats.inc_value("archiver/held_for_template")
-                yield held
-                return
-            yield from self._release(site)
-        yield self._capture(fetched)
-
-    def _capture(self, fetched: dict[str, Any], held: Capture | None = None) -> Capture:
-        template = self.templates.for_url(fetched["final_url"]) if self.templates else None
-        capture = capture_page(**fetched, template=template)
-        if held is not None:
-            capture.completes = held.capture_id
-        if capture.error:
-            self.logger.warning("No story from %s: %s", fetched["url"], capture.error)
-        return capture
-
-    def _held_count(self) -> int:
-        return sum(len(pages) for pages in self._held.values())
-
-    def _release(self, site: str) -> Iterable[Any]:
-        for fetched, held in self._held.pop(site, []):
-            yield self._capture(fetched, held)
-
-    def release_all(self, response: Response | None = None) -> Iterable[Any]:
-        """Extract every held page with what its site's template knows by now."""
-        for site in list(self._held):
-            yield from self._release(site)
-
-    def _on_idle(self) -> None:
-        if self._held:
-            self.crawler.engine.crawl(Request("data:,", callback=self.release_all,
-                                              dont_filter=True))
-            raise DontCloseSpider
+    def parse_article(self, response: Response) -> Iterable[Fetch]:
+        """What was fetched, as received; `archiver.reader.PageReader` reads it."""
+        yield Fetch(url=(response.meta.get("redirect_urls") or [response.url])[0],
+                    final_url=response.url, status=response.status,
+                    headers=_headers(response), body=response.body, fetched_at=now_iso(),
+                    source=response.meta.get("archiver_source", "sitemaps"))
 
     def on_article_error(self, failure) -> Iterable[Any]:
         request = failure.request
@@ -306,12 +257,10 @@ def archived_revisits(db_path: str | None, sites: set[str], mode: str) -> list[R
     return plan(rows, mode)
 
 
-def _headers(response: Response) -> dict[str, str]:
-    return {
-        key.decode("latin-1"): values[-1].decode("latin-1")
-        for key, values in response.headers.items()
-        if values
-    }
+def _headers(response: Response) -> list[list[str]]:
+    """[name, value] pairs in the order received, every value of a repeated name kept."""
+    return [[key.decode("latin-1"), value.decode("latin-1")]
+            for key, values in response.headers.items() for value in values]
 
 
 def parse_since(value: str, now: datetime | None = None) -> datetime:

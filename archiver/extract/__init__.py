@@ -20,7 +20,7 @@ from archiver.extract.metadata import detect_language, extract_metadata
 from archiver.extract.template import SiteTemplate
 from archiver.extract.text import collapse
 
-__all__ = ["SiteTemplate", "extract"]
+__all__ = ["SiteTemplate", "extract", "extract_tree"]
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,19 @@ def extract(html: str | bytes, url: str | None = None, *,
     `encoding` is the charset the HTTP Content-Type header declared for `html` bytes."""
     try:
         return _extract(html, url, template, encoding)
+    except Exception:  # noqa: BLE001 - the contract is to never raise on any input
+        log.debug("extraction failed for %s", url, exc_info=True)
+        return Article()
+
+
+def extract_tree(root, url: str | None = None, *, template: SiteTemplate | None = None
+                 ) -> Article:
+    """`extract` on a tree already parsed (by `dom.parse`), so that a crawl that also learns
+    the site's template from the page parses it once. The tree is only read, never changed."""
+    if root is None:
+        return Article()
+    try:
+        return _read(root, url if isinstance(url, str) else None, template)
     except Exception:  # noqa: BLE001 - the contract is to never raise on any input
         log.debug("extraction failed for %s", url, exc_info=True)
         return Article()
@@ -55,8 +68,10 @@ def _extract(html, url, template, encoding=None) -> Article:
     root = parse(html, encoding if isinstance(encoding, str) else None)
     if root is None:
         return Article()
-    if not isinstance(url, str):
-        url = None
+    return _read(root, url if isinstance(url, str) else None, template)
+
+
+def _read(root, url, template) -> Article:
     try:
         meta = extract_metadata(root, url)
     except Exception:  # noqa: BLE001 - a metadata oddity must not cost the body

@@ -66,3 +66,18 @@ def m001_initial(db: Database) -> None:
 def m002_version_base(db: Database) -> None:
     """Which version a new version was compared with: after a flip-flop it is not the one before."""
     db["versions"].add_column("base_version", int)
+
+
+@migrations()
+def m020_research_indexes(db: Database) -> None:
+    """What the researcher's commands read by: the changes feed and search filters by time
+    and site, stats groups by kind and outcome, WARC exports by fetch time, and update text
+    gets its own full-text index (search --kind)."""
+    db["versions"].create_index(["first_seen"], if_not_exists=True)
+    db["versions"].create_index(["change"], if_not_exists=True)
+    db["articles"].create_index(["site"], if_not_exists=True)
+    db["captures"].create_index(["outcome"], if_not_exists=True)
+    db["captures"].create_index(["fetched_at"], if_not_exists=True)
+    db["updates"].create_index(["article_id", "update_key"], if_not_exists=True)
+    db["updates"].create_index(["kind"], if_not_exists=True)
+    db["updates"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
