@@ -38,6 +38,12 @@ ITEM_PIPELINES = {
     "pipelines.storage.ArchivePipeline": 800,
 }
 
+# `-s ARCHIVER_REDIS_URL=redis://host:6379/0` makes this crawl one worker of many sharing a
+# frontier in Redis, its captures stored by `archiver ingest` (archiver/distributed/).
+# Unset: nothing changes and Redis is never imported.
+ARCHIVER_REDIS_URL = None
+ADDONS = {"archiver.distributed.addon.Distributed": 0}  # default {}
+
 # Politeness.
 # default "Scrapy/VERSION (+https://scrapy.org)"; say who we are (add a contact with -s USER_AGENT=)
 USER_AGENT = "technews-archiver/0.1 (research archive of news-story changes)"
