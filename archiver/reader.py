@@ -16,7 +16,6 @@ one in place.
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -60,6 +59,8 @@ class PageReader:
     @classmethod
     def from_crawler(cls, crawler):
         db_path = crawler.settings.get("ARCHIVER_DB") or None
+        if getattr(crawler.spider, "problems", None):
+            db_path = None  # a refused run (bad arguments, foreign ARCHIVER_DB) opens no archive
         templates = TemplateBook.from_crawler(crawler) if db_path else None
         reader = cls(crawler, templates, db_path,
                      crawler.settings.getint("ARCHIVER_READER_PROCESSES", 0))
@@ -198,31 +199,25 @@ class PageReader:
         return self.archive
 
 
-_HELD_SQL = ("select c.*, b.data as body from captures c "
-             "left join bodies b on b.sha256 = c.body_sha256 where c.outcome = 'held'")
-
-
 def _held_rows(archive: Archive) -> list[dict[str, Any]]:
-    return [_unpacked(r) for r in archive.db.query(_HELD_SQL + " order by c.id")]
+    return [_with_body(archive, r) for r in archive.held_captures()]
 
 
 def _held_row(archive: Archive, capture_id: int) -> dict[str, Any] | None:
-    rows = list(archive.db.query(_HELD_SQL + " and c.id = ?", [capture_id]))
-    return _unpacked(rows[0]) if rows else None
+    row = archive.held_capture(capture_id)
+    return _with_body(archive, row) if row else None
 
 
-def _unpacked(row: dict[str, Any]) -> dict[str, Any]:
-    if row["body"] is not None:
-        row["body"] = zlib.decompress(row["body"])
+def _with_body(archive: Archive, row: dict[str, Any]) -> dict[str, Any]:
+    row["body"] = archive.body(row["body_sha256"]) if row["body_sha256"] else None
     return row
 
 
 def _fetch_of(row: dict[str, Any]) -> Fetch:
     """The fetch a held capture row recorded, as the spider gave it."""
-    headers = [[name, row[key]] for name, key in (("Content-Type", "content_type"),
-                                                  ("Etag", "etag"),
-                                                  ("Last-Modified", "last_modified"))
-               if row.get(key)]
+    headers = row.get("headers") or [
+        [name, row[key]] for name, key in (("Content-Type", "content_type"), ("Etag", "etag"),
+                                           ("Last-Modified", "last_modified")) if row.get(key)]
     return Fetch(url=row["url"], final_url=row["final_url"], status=row["status"],
                  headers=headers, body=row["body"] or b"", fetched_at=row["fetched_at"],
                  source=row["source"])

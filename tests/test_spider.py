@@ -148,7 +148,7 @@ def test_since_ages_and_moments():
 
 def test_bad_arguments_give_one_error_line_and_no_crawl(fixture_site, crawl, db_path):
     result = crawl(db_path, "-a", "since=last tuesday", "-a", "revisit=sometimes",
-                   "-a", f"urls={fixture_site.url(RECALL)}")
+                   "-a", f"urls={fixture_site.url(RECALL)}", expect=2)
     assert "Nothing crawled: since='last tuesday'" in result.stderr
     assert "Nothing crawled: revisit='sometimes'" in result.stderr
     assert "Traceback" not in result.stderr and RECALL not in fixture_site.requests

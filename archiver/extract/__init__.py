@@ -16,7 +16,7 @@ from lxml import etree
 from archiver.article import Article
 from archiver.extract.body import extract_body
 from archiver.extract.dom import parse
-from archiver.extract.metadata import detect_language, extract_metadata
+from archiver.extract.metadata import Metadata, detect_language, extract_metadata
 from archiver.extract.template import SiteTemplate
 from archiver.extract.text import collapse
 
@@ -77,29 +77,27 @@ def _read(root, url, template, on_blocks=None) -> Article:
         meta = extract_metadata(root, url)
     except Exception:  # noqa: BLE001 - a metadata oddity must not cost the body
         log.debug("metadata failed for %s", url, exc_info=True)
-        meta = {"title": None, "authors": [], "published": None, "modified": None,
-                "language": None, "canonical_url": url, "headlines": {}}
+        meta = Metadata(canonical_url=url)
     body = root.find("body")
     if body is None:
         body = root
-    paragraphs = extract_body(body, meta["title"], meta["authors"], template,
-                              on_blocks=on_blocks)
-    declared = meta.get("jsonld_body")
+    paragraphs = extract_body(body, meta.title, meta.authors, template, on_blocks=on_blocks)
+    declared = meta.jsonld_body
     if declared and len(declared) > 200 and \
             sum(len(p) for p in paragraphs) < 0.3 * len(declared):
         # The page renders its story with JavaScript: the publisher's own JSON-LD
         # articleBody is then the only copy of it in the HTML.
         paragraphs = _declared_paragraphs(declared) or paragraphs
-    language = meta["language"]
+    language = meta.language
     if not language and paragraphs:
         language = detect_language(" ".join(paragraphs[:30]))
     return Article(
-        title=meta["title"],
+        title=meta.title,
         paragraphs=paragraphs,
-        authors=meta["authors"],
-        published=meta["published"],
-        modified=meta["modified"],
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
         language=language,
-        canonical_url=meta["canonical_url"],
-        headlines=meta["headlines"],
+        canonical_url=meta.canonical_url,
+        headlines=meta.headlines,
     )
