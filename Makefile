@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/archiver demo
 
 test: $(STAMP)
+	sh scripts/system-packages.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -61,3 +61,15 @@ def fixture_site():
 @pytest.fixture
 def fixture_expected() -> dict:
     return json.loads((FIXTURES / "site" / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory) -> Path:
+    """The demo's archive (three sites crawled, changed, crawled again with the real engine),
+    built once for the tests that read a varied archive: updates, a correction, a headline
+    change, a removal."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    result = subprocess.run([sys.executable, "-m", "archiver.cli", "demo", "--db", str(path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return path

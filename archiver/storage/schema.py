@@ -71,6 +71,21 @@ def m002_version_base(db: Database) -> None:
 
 
 @migrations()
+def m020_research_indexes(db: Database) -> None:
+    """What the researcher's commands read by: the changes feed and search filters by time
+    and site, stats groups by kind and outcome, WARC exports by fetch time, and update text
+    gets its own full-text index (search --kind)."""
+    db["versions"].create_index(["first_seen"], if_not_exists=True)
+    db["versions"].create_index(["change"], if_not_exists=True)
+    db["articles"].create_index(["site"], if_not_exists=True)
+    db["captures"].create_index(["outcome"], if_not_exists=True)
+    db["captures"].create_index(["fetched_at"], if_not_exists=True)
+    db["updates"].create_index(["article_id", "update_key"], if_not_exists=True)
+    db["updates"].create_index(["kind"], if_not_exists=True)
+    db["updates"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+
+
+@migrations()
 def m003_compact_storage(db: Database) -> None:
     """Bytes a recapture adds, from kilobytes to a capture row.
 
@@ -82,7 +97,7 @@ def m003_compact_storage(db: Database) -> None:
     - Full-text search over distinct paragraphs (`paragraphs_fts`) and version titles
       (`versions_fts`, title only): nothing is re-indexed when `last_seen` moves.
     - Captures keep the response headers (`headers`, JSON list of [name, value]).
-    - Indexes the hot queries need: updates by article, events by article.
+    - Events by article (updates by article come with m020).
     """
     from archiver.storage.texts import store_version_text
 
@@ -135,5 +150,4 @@ def m003_compact_storage(db: Database) -> None:
         "  where vp.version_id = v.id order by vp.position)), '') as text "
         "from versions v")
 
-    conn.execute("create index idx_updates_article_key on updates (article_id, update_key)")
-    conn.execute("create index idx_events_article on events (article_id)")
+    conn.execute("create index if not exists idx_events_article on events (article_id)")
