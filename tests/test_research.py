@@ -58,8 +58,8 @@ def test_search_a_phrase_marks_the_hit(demo_archive):
 
 def test_search_gives_one_hit_per_story_newest_first(demo_archive):
     hits = run_json(demo_archive, "search", "the", "--limit", "50")
-    stories = sql(demo_archive, "select count(distinct article_id) from versions_fts f "
-                                "join versions v on v.id = f.rowid where versions_fts match 'the'")
+    stories = sql(demo_archive, "select count(distinct article_id) from version_texts where "
+                                "' ' || lower(title || ' ' || text) || ' ' like '% the %'")
     assert len(hits) == len({h["url"] for h in hits}) == stories[0][0] > 5
     latest = dict(sql(demo_archive, "select a.url, max(v.version) from versions v join articles a "
                                     "on a.id = v.article_id group by a.url"))
@@ -151,8 +151,8 @@ def test_warc_reads_back_with_warcio(demo_archive, tmp_path):
     counts = run_json(demo_archive, "warc", str(out))
     captures = {row[0]: row for row in sql(
         demo_archive, "select c.fetched_at || ' ' || c.final_url, c.body_sha256, c.status, "
-                      "v.title, v.text from captures c left join versions v "
-                      "on v.id = c.version_id where c.body_sha256 is not null")}
+                      "v.title, v.text from captures c left join version_texts v "
+                      "on v.version_id = c.version_id where c.body_sha256 is not null")}
     assert counts["response"] == len(captures)
     assert counts["conversion"] == sum(1 for row in captures.values() if row[3] is not None)
     responses, conversions = {}, []

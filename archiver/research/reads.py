@@ -1,15 +1,16 @@
 """Every SQL statement of the researcher's commands, in one place.
 
-The storage schema is moving (distinct paragraphs stored once, a `version_texts` view,
-compressed bodies): when it does, this module is the one to change. Raw bodies are read only
-through `body()`, which defers to `Archive.body` once storage provides it.
+Version text is stored as distinct paragraphs (`paragraphs`, `version_paragraphs`) and read
+through the `version_texts` view; full-text search runs over distinct paragraphs
+(`paragraphs_fts`) and version titles (`versions_fts`); raw bodies are compressed and read
+only through `Archive.body`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,29 +20,37 @@ Row = dict[str, Any]
 
 
 def body(archive: Archive, sha256: str | None) -> bytes | None:
-    """The raw body stored under `sha256`, byte for byte (None when there is none).
-
-    The storage contract gives this as `Archive.body`; until that lands, the zlib rows of
-    today's `bodies` table are read here and nowhere else in this package.
-    """
-    if not sha256:
-        return None
-    if hasattr(archive, "body"):
-        return archive.body(sha256)
-    row = archive.db.execute("select data from bodies where sha256 = ?", [sha256]).fetchone()
-    return zlib.decompress(row[0]) if row else None
+    """The raw body stored under `sha256`, byte for byte (None when there is none)."""
+    return archive.body(sha256) if sha256 else None
 
 
 # Search -------------------------------------------------------------------------------------
 
-# Newest matching version first: FTS5 hands rows out in rowid order without sorting, so the
-# first `limit` stories come quickly even for a word in every story.
+# Newest matching version first. Each distinct paragraph is indexed once, however many
+# versions repeat it, and titles apart: a version matches a term when its title or one of
+# its paragraphs does, and a query of plain words and "phrases" when it matches every one
+# (in any paragraphs); a query using FTS5 operators (OR, NOT, NEAR, parentheses, column:)
+# is matched paragraph by paragraph.
 _SEARCH_VERSIONS = """
-select f.rowid as version_id, v.article_id from versions_fts f
-join versions v on v.id = f.rowid join articles a on a.id = v.article_id
-where versions_fts match :query {filters}
-order by f.rowid desc
+select v.id as version_id, v.article_id from versions v
+join articles a on a.id = v.article_id
+where v.id in ({matching}) {filters}
+order by v.id desc
 """
+_VERSIONS_MATCHING = """select vp.version_id from paragraphs_fts f
+  join version_paragraphs vp on vp.paragraph_id = f.rowid where paragraphs_fts match :{name}
+  union select rowid from versions_fts where versions_fts match :{name}"""
+_TERM = re.compile(r'"(?:[^"]|"")*"|[^\s"]+')
+_OPERATORS = re.compile(r'^(?:OR|AND|NOT|NEAR)$|^NEAR\(|[()]|^\w+:|^[-+^]')
+
+
+def _terms(query: str) -> list[str]:
+    """The query's words and phrases when it is only those (each must match), else the
+    whole query as one term."""
+    terms = _TERM.findall(query)
+    if not terms or any(_OPERATORS.search(t) for t in terms if not t.startswith('"')):
+        return [query]
+    return terms
 _SEARCH_UPDATES = """
 select u.version_id, u.article_id, u.id as update_id from updates_fts f
 join updates u on u.id = f.rowid join versions v on v.id = u.version_id
@@ -51,6 +60,11 @@ order by f.rowid desc
 """
 _SNIPPET = "select snippet({table}, -1, char(2), char(3), '…', 16) from {table} " \
            "where {table} match :query and rowid = :rowid"
+# The first paragraph of the version that matches (else the title) gives the snippet.
+_MATCHING_PARAGRAPH = """
+select f.rowid from paragraphs_fts f join version_paragraphs vp on vp.paragraph_id = f.rowid
+where paragraphs_fts match :query and vp.version_id = :version order by vp.position limit 1
+"""
 _HIT = """
 select a.url, a.site, v.version, v.first_seen, v.last_seen, v.change, v.title
 from versions v join articles a on a.id = v.article_id where v.id = ?
@@ -103,7 +117,11 @@ def _search(archive, query, site, since, until, kind, limit, every_version) -> l
         params["kind"] = kind
         cursor = db.execute(_SEARCH_UPDATES.format(filters=filters), params)
     else:
-        cursor = db.execute(_SEARCH_VERSIONS.format(filters=filters), params)
+        terms = _terms(query)
+        params.update({f"term{i}": t for i, t in enumerate(terms)})
+        matching = " intersect ".join(_VERSIONS_MATCHING.format(name=f"term{i}")
+                                      for i in range(len(terms)))
+        cursor = db.execute(_SEARCH_VERSIONS.format(matching=matching, filters=filters), params)
     chosen: list[tuple] = []
     seen: set[int] = set()
     for row in cursor:
@@ -123,7 +141,10 @@ def _hit(archive: Archive, query: str, kind: str | None, row: tuple) -> Row:
     if kind:
         table, rowid, in_updates = "updates_fts", row[2], [kind]
     else:
-        table, rowid = "versions_fts", row[0]
+        query = " OR ".join(_terms(query))  # the snippet shows any of the words
+        paragraph = db.execute(_MATCHING_PARAGRAPH, {"query": query, "version": row[0]})
+        found = paragraph.fetchone()
+        table, rowid = ("paragraphs_fts", found[0]) if found else ("versions_fts", row[0])
         in_updates = [k for uid, k in db.execute(_UPDATES_OF_VERSION, [row[0]])
                       if db.execute(_UPDATE_MATCHES, {"query": query, "rowid": uid}).fetchone()]
     snippet = db.execute(_SNIPPET.format(table=table), {"query": query, "rowid": rowid})
@@ -182,8 +203,9 @@ EXPORTS: dict[str, str] = {
     "versions": """
         select v.id, a.url, a.site, v.version, v.first_seen, v.last_seen, v.change,
                v.base_version, v.title, v.authors, v.published, v.modified, v.language,
-               v.canonical_url, v.headlines, v.story_hash, v.paragraphs, v.text
-        from versions v join articles a on a.id = v.article_id order by v.id""",
+               v.canonical_url, v.headlines, v.story_hash, t.paragraphs, t.text
+        from versions v join articles a on a.id = v.article_id
+        join version_texts t on t.version_id = v.id order by v.id""",
     "updates": """
         select u.id, a.url, u.version, u.seq, u.update_key, u.first_version, u.kind,
                u.position, u.marker, u.stated_time, u.text
@@ -202,13 +224,15 @@ EXPORTS: dict[str, str] = {
     "pairs": """
         select a.url, a.site, o.version as old_version, v.version as new_version,
                o.first_seen as old_seen, v.first_seen as new_seen, o.title as old_title,
-               v.title as new_title, o.text as old_text, v.text as new_text, v.change,
+               v.title as new_title, ot.text as old_text, vt.text as new_text, v.change,
                (select json_group_array(kind) from
                   (select kind from changes where version_id = v.id order by seq)) as kinds
         from versions v
         join versions o on o.article_id = v.article_id
                        and o.version = coalesce(v.base_version, v.version - 1)
         join articles a on a.id = v.article_id
+        join version_texts ot on ot.version_id = o.id
+        join version_texts vt on vt.version_id = v.id
         order by v.id""",
 }
 # Columns holding JSON text: decoded in JSON Lines, left as JSON text in CSV.
@@ -224,9 +248,10 @@ def export_rows(archive: Archive, table: str) -> tuple[list[str], Iterator[tuple
 # Captures for WARC, Memento and raw bodies ---------------------------------------------------
 
 _WARC_CAPTURES = """
-select c.*, a.site, v.version, v.title, v.text
+select c.*, a.site, v.version, v.title, t.text
 from captures c left join articles a on a.id = c.article_id
 left join versions v on v.id = c.version_id
+left join version_texts t on t.version_id = c.version_id
 where c.body_sha256 is not null {filters}
 order by c.id
 """
