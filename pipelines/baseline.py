@@ -9,6 +9,7 @@ change in the page, never a change in how it is read, makes a version.
 from __future__ import annotations
 
 from archiver.capture import charset_of
+from archiver.changes import compare
 from archiver.extract import extract
 from archiver.items import Capture
 from archiver.normalize import normalize_article
@@ -16,14 +17,16 @@ from pipelines import ArchiveBound
 
 
 class BaselinePipeline(ArchiveBound):
-    """Attach `capture.baseline` when a capture's story differs from the live version's."""
+    """Attach `capture.baseline` when a capture differs from the live version: in its story,
+    or in what else compare() reads (byline, dates, headline variants), so that a better
+    reading of a page's metadata is no more a version than a better reading of its text."""
 
     def process_item(self, item: Capture) -> Capture:
         if not isinstance(item, Capture) or item.article is None:
             return item
         page = self.archive.current_page(item)
-        if page is None or page[0] == item.story_hash:
-            return item  # a first capture, or the same story: nothing to re-read
+        if page is None or (page[0] == item.story_hash and self._as_live(item)):
+            return item  # a first capture, or the same story and metadata: nothing to re-read
         _, url, body, content_type = page
         templates = getattr(self.crawler.spider, "templates", None)
         template = templates.for_url(url) if templates else None
@@ -31,3 +34,8 @@ class BaselinePipeline(ArchiveBound):
                                                   encoding=charset_of(content_type)))
         self.stats.inc_value("archiver/baseline_reextractions")
         return item
+
+    def _as_live(self, item: Capture) -> bool:
+        article, _ = self.archive.find_article(item)
+        live = self.archive.live_story(article) if article else None
+        return live is not None and compare(live, item.article).kind == "unchanged"
