@@ -5,7 +5,6 @@ nothing already archived changed."""
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import time
 
@@ -102,17 +101,6 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def archived(tmp_path_factory):
-    """An archive that already holds one story, and a snapshot of what it holds."""
-    from tests.conftest import run_crawl
-
-    db = tmp_path_factory.mktemp("archived") / "archive.db"
-    with LocalSite([FIXTURES / "site" / "base"]) as site:
-        run_crawl(db, "-a", f"urls={site.url(RECALL)}")
-    return db, _snapshot(db)
-
-
 def _snapshot(db) -> list:
     with Archive.open(db) as archive:
         return [list(archive.db.query(f"select * from {table} order by 1"))
@@ -127,28 +115,52 @@ def _our_lines(stderr: str, url: str) -> list[str]:
             and "[archiver.runs]" not in line and "[scrapy.core.downloader.handlers" not in line]
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_hostile_discovery_is_a_recorded_failure(name, archived, crawl, tmp_path):
-    argument, path, routes, reason = CASES[name]
-    db = tmp_path / "archive.db"
-    shutil.copy(archived[0], db)
-    with LocalSite([FIXTURES / "site" / "base"], routes=dict(routes)) as site:
-        if name == "sitemap index that lists itself":
-            site.routes[path] = _page(SITEMAP_INDEX_SELF.replace("__SELF__", site.url(path)),
-                                      XML)
-        asked = site.url(path)
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """An archive holding one story, then one crawl given every hostile input at once."""
+    from tests.conftest import run_crawl
+
+    db = tmp_path_factory.mktemp("hostile") / "archive.db"
+    routes = {path: route for _, path, case_routes, _ in CASES.values()
+              for path, route in case_routes.items()}
+    with LocalSite([FIXTURES / "site" / "base"], routes=routes) as site:
+        run_crawl(db, "-a", f"urls={site.url(RECALL)}")
+        before = _snapshot(db)
+        self_index = "/sitemap-self.xml"
+        site.routes[self_index] = _page(SITEMAP_INDEX_SELF.replace("__SELF__",
+                                                                   site.url(self_index)), XML)
+        arguments: dict[str, list[str]] = {}
+        for argument, path, _, _ in CASES.values():
+            arguments.setdefault(argument, []).append(site.url(path))
         began = time.monotonic()
-        result = crawl(db, "-a", f"{argument}={asked}", expect=1)
+        args = [x for name, urls in arguments.items() for x in ("-a", f"{name}={','.join(urls)}")]
+        result = run_crawl(db, *args, expect=1)
         took = time.monotonic() - began
+        base = site.base
     with Archive.open(db) as archive:
-        rows = list(archive.db.query(
-            "select url, outcome, error from captures where url = ?", [asked]))
-    assert [r["outcome"] for r in rows] == ["failed"], result.stderr[-3000:]
+        captures = list(archive.db.query("select url, outcome, error from captures"))
+    return {"result": result, "took": took, "base": base, "captures": captures,
+            "unchanged": _snapshot(db) == before}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_hostile_discovery_is_a_recorded_failure(name, hostile):
+    _, path, _, reason = CASES[name]
+    asked = hostile["base"] + path
+    rows = [r for r in hostile["captures"] if r["url"] == asked]
+    assert [r["outcome"] for r in rows] == ["failed"], hostile["result"].stderr[-3000:]
     assert reason in rows[0]["error"]
-    assert len(_our_lines(result.stderr, asked)) == 1, _our_lines(result.stderr, asked)
-    assert "Traceback" not in result.stderr
-    assert took < 60
-    assert _snapshot(db) == archived[1]  # nothing already archived changed
+    assert len(_our_lines(hostile["result"].stderr, asked)) == 1, _our_lines(
+        hostile["result"].stderr, asked)
+
+
+def test_the_hostile_crawl_is_bounded_and_changes_nothing_archived(hostile):
+    stderr = hostile["result"].stderr
+    assert "Traceback" not in stderr and hostile["took"] < 90
+    peak = re.search(r"'memusage/max': (\d+)", stderr)
+    assert peak and int(peak.group(1)) < 300 * 2**20, peak  # the whole crawl process, in bytes
+    assert hostile["unchanged"]  # nothing already archived changed
+    assert "exit 1, every fetch failed" in stderr
 
 
 def test_a_limit_cuts_links_and_says_so(fixture_site, crawl, db_path):

@@ -290,3 +290,22 @@ def test_failures_and_due_commands(db_path):
     assert none == []  # failing for 2 days, give up after 1: not fetched again
     listed = _cli("due", "--all", "--give-up", "1", "--db", str(db_path)).output
     assert "never (given up)" in listed and "0 due now (of 1 archived stories)" in listed
+
+
+def test_feed_and_sitemap_dates_are_kept_as_revisit_hints(fixture_site, crawl, db_path):
+    feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+      <item><link>{fixture_site.base}{RECALL}?utm_source=rss</link>
+        <pubDate>Tue, 03 Mar 2026 10:00:00 +0100</pubDate></item></channel></rss>""".encode()
+    sitemap = f"""<?xml version="1.0"?>
+      <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <url><loc>{fixture_site.base}{ROUTER}</loc><lastmod>2026-03-04</lastmod></url>
+      </urlset>""".encode()
+    fixture_site.routes.update({
+        "/dated-feed.xml": lambda: (200, {"Content-Type": "application/rss+xml"}, feed),
+        "/dated-sitemap.xml": lambda: (200, {"Content-Type": "application/xml"}, sitemap)})
+    crawl(db_path, "-a", f"feeds={fixture_site.url('/dated-feed.xml')}",
+          "-a", f"sitemaps={fixture_site.url('/dated-sitemap.xml')}")
+    with Archive.open(db_path) as archive:
+        hints = {r["url"]: r["modified"] for r in archive.db.query("select * from revisit_hints")}
+    assert hints == {fixture_site.url(RECALL): "2026-03-03T09:00:00+00:00",
+                     fixture_site.url(ROUTER): "2026-03-04T00:00:00+00:00"}
