@@ -309,3 +309,32 @@ def test_feed_and_sitemap_dates_are_kept_as_revisit_hints(fixture_site, crawl, d
         hints = {r["url"]: r["modified"] for r in archive.db.query("select * from revisit_hints")}
     assert hints == {fixture_site.url(RECALL): "2026-03-03T09:00:00+00:00",
                      fixture_site.url(ROUTER): "2026-03-04T00:00:00+00:00"}
+
+
+# Crawl health in the story commands -------------------------------------------------------------
+
+def test_history_shows_failures_and_finds_the_story_by_any_url(db_path):
+    from archiver.article import Article
+    from archiver.items import Capture
+    from archiver.normalize import story_hash
+
+    original = "https://publisher.example/2026/03/the-original-story/"
+    asked = "https://syndicate.example/r/12345"
+    landed = "https://syndicate.example/2026/03/copied-story/"
+    art = Article(title="A title", paragraphs=["one", "two"], canonical_url=original)
+    with Archive.open(db_path) as archive:
+        archive.record(Capture(url=asked, final_url=landed, fetched_at=_day(0), status=200,
+                               body=b"<html>x</html>", body_sha256="0" * 64, article=art,
+                               identity=landed, story_hash=story_hash(art)))
+        _fail(archive, landed, _day(1), status=503, error="HTTP 503")
+        _fail(archive, landed, _day(2), status=404, error="HTTP 404")
+    for url in (landed, asked, original):  # fetched, asked for, canonical on another site
+        result = _cli("history", url, "--json", "--db", str(db_path))
+        assert result.exit_code == 0, (url, result.output)
+        data = json.loads(result.output)
+        assert data["url"] == landed
+    assert [(c["outcome"], c["error"]) for c in data["failed_captures"]] == [
+        ("failed", "HTTP 503"), ("removed", "HTTP 404")]
+    text = _cli("history", original, "--db", str(db_path)).output
+    assert "event" in text and "removed capture" in text and "HTTP 503" in text
+    assert _cli("history", "https://nowhere.example/x", "--db", str(db_path)).exit_code == 1
