@@ -167,7 +167,8 @@ def m010_runs(db: Database) -> None:
     db["runs"].create({
         "id": int, "started_at": str, "ended_at": str, "spider": str, "arguments": str,
         "settings": str, "requests": int, "pages_fetched": int, "captures": str,
-        "new_articles": int, "new_versions": int, "failures": str, "finish_reason": str,
+        "new_articles": int, "new_versions": int, "failures": str, "cuts": str,
+        "finish_reason": str,
         "exit_status": int, "pid": int,
     }, pk="id")
     db["runs"].create_index(["started_at"])
