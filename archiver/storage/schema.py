@@ -85,6 +85,8 @@ def m020_research_indexes(db: Database) -> None:
 
 @migrations()
 def m021_research_lookups(db: Database) -> None:
-    """A story's events (history) and the removed-story count (stats) without a table scan."""
+    """A story's events (history) and the removed-story count (stats) without a table scan;
+    change records of one kind with their versions (headline changes) from the index alone."""
     db["events"].create_index(["article_id"], if_not_exists=True)
     db["articles"].create_index(["status"], if_not_exists=True)
+    db["changes"].create_index(["kind", "version_id"], if_not_exists=True)
