@@ -55,8 +55,13 @@ _HIT = """
 select a.url, a.site, v.version, v.first_seen, v.last_seen, v.change, v.title
 from versions v join articles a on a.id = v.article_id where v.id = ?
 """
-_UPDATES_OF_VERSION = "select id, kind from updates where version_id = ? order by seq"
-_UPDATE_MATCHES = "select 1 from updates_fts where updates_fts match :query and rowid = :rowid"
+_UPDATES_OF_VERSIONS = "select id, version_id, kind from updates where version_id in ({ids})"
+# Update rows are written with their version, so the hits' updates are among the newest
+# matching ones: one pass down the index from the top, never a seek per update.
+_UPDATES_MATCHING = """
+select rowid from updates_fts where updates_fts match :query and rowid >= :lowest
+order by rowid desc
+"""
 
 
 def _filters(site: str | None, since: str | None, until: str | None) -> tuple[str, dict]:
@@ -113,22 +118,35 @@ def _search(archive, query, site, since, until, kind, limit, every_version) -> l
             if len(chosen) >= limit:
                 break
     cursor.close()
-    return [_hit(archive, query, kind, row) for row in chosen]
+    in_updates = {} if kind else _updates_matching(archive, query, [r[0] for r in chosen])
+    return [_hit(archive, query, kind, row, in_updates) for row in chosen]
 
 
-def _hit(archive: Archive, query: str, kind: str | None, row: tuple) -> Row:
+def _updates_matching(archive: Archive, query: str, version_ids: list[int]
+                      ) -> dict[int, list[str]]:
+    """{version id: kinds of its updates that match the query}, for the chosen versions."""
+    db = archive.db.conn
+    ids = ",".join(str(int(v)) for v in version_ids)
+    updates = {uid: (vid, kind) for uid, vid, kind in
+               db.execute(_UPDATES_OF_VERSIONS.format(ids=ids))} if ids else {}
+    found: dict[int, list[str]] = {}
+    if updates:
+        for (uid,) in db.execute(_UPDATES_MATCHING, {"query": query, "lowest": min(updates)}):
+            if uid in updates:
+                vid, kind = updates[uid]
+                found.setdefault(vid, []).append(kind)
+    return found
+
+
+def _hit(archive: Archive, query: str, kind: str | None, row: tuple,
+         in_updates: dict[int, list[str]]) -> Row:
     db = archive.db.conn
     names = ("url", "site", "version", "first_seen", "last_seen", "change", "title")
     hit = dict(zip(names, db.execute(_HIT, [row[0]]).fetchone()))
-    if kind:
-        table, rowid, in_updates = "updates_fts", row[2], [kind]
-    else:
-        table, rowid = "versions_fts", row[0]
-        in_updates = [k for uid, k in db.execute(_UPDATES_OF_VERSION, [row[0]])
-                      if db.execute(_UPDATE_MATCHES, {"query": query, "rowid": uid}).fetchone()]
+    table, rowid = ("updates_fts", row[2]) if kind else ("versions_fts", row[0])
     snippet = db.execute(_SNIPPET.format(table=table), {"query": query, "rowid": rowid})
     hit["snippet"] = snippet.fetchone()[0]
-    hit["in_updates"] = list(dict.fromkeys(in_updates))
+    hit["in_updates"] = [kind] if kind else list(dict.fromkeys(in_updates.get(row[0], [])))
     return hit
 
 
