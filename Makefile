@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-queries clean
+.PHONY: demo distributed-demo test bench bench-queries clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,6 +14,12 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/archiver demo
+
+# The demo with a real Redis (installed by scripts/system-packages.sh when missing), three
+# crawl workers and one archive writer; its archive equals `make demo`'s.
+distributed-demo: $(STAMP)
+	sh scripts/system-packages.sh
+	$(BIN)/python -m archiver.distributed.demo --workers 3
 
 test: $(STAMP)
 	sh scripts/system-packages.sh

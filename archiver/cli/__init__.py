@@ -80,4 +80,10 @@ def clip(text: str | None, width: int) -> str:
 
 
 # Command modules register themselves on `main`; imported last, after what they use.
-from archiver.cli import archive_cmds, research, story  # noqa: E402,F401
+from archiver.cli import (  # noqa: E402,F401
+    archive_cmds,
+    distributed,
+    operations,
+    research,
+    story,
+)
