@@ -200,3 +200,10 @@ def m020_research_indexes(db: Database) -> None:
 def m021_research_lookups(db: Database) -> None:
     """The removed-story count (stats) without a table scan (events by article: m003)."""
     db["articles"].create_index(["status"], if_not_exists=True)
+
+
+@migrations()
+def m022_change_kinds(db: Database) -> None:
+    """Change records of one kind with their versions (headline changes, corrections) read
+    from the index alone, never from the rows holding old and new text."""
+    db["changes"].create_index(["kind", "version_id"], if_not_exists=True)
