@@ -22,6 +22,7 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.misc import load_object
 
 from archiver.capture import capture_of, is_readable, parse_page, read_story
 from archiver.items import Capture, Fetch
@@ -57,7 +58,7 @@ class PageReader:
     @classmethod
     def from_crawler(cls, crawler):
         db_path = crawler.settings.get("ARCHIVER_DB") or None
-        templates = TemplateBook.from_crawler(crawler) if db_path else None
+        templates = load_object(crawler.settings["ARCHIVER_TEMPLATE_BOOK"]).from_crawler(crawler) if db_path else None
         reader = cls(crawler, templates, db_path)
         crawler.signals.connect(reader.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(reader.spider_idle, signal=signals.spider_idle)

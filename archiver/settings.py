@@ -18,6 +18,7 @@ ARCHIVER_CONDITIONAL_REVISITS = True
 # The spider only fetches; the page reader learns each site's template and extracts the story
 # on one parse of each page (archiver/reader.py).
 SPIDER_MIDDLEWARES = {"archiver.reader.PageReader": 950}
+ARCHIVER_TEMPLATE_BOOK = "archiver.templates.TemplateBook"  # the distributed worker uses a Redis-backed one
 
 # Normalize the story; re-read the live version's page with today's extractor (so extractor
 # or template changes never pass for edits); compare and store.
