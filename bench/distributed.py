@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,6 +36,7 @@ sys.path.insert(0, str(REPO))
 from archiver.distributed import CAPTURES  # noqa: E402
 from archiver.distributed.localredis import LocalRedis  # noqa: E402
 from archiver.localsite import LocalSite  # noqa: E402
+from archiver.revisit import interval  # noqa: E402
 
 PAGES = REPO.parent / "shared" / "extraction-bench" / "data" / "html"
 ENGINE = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0",
@@ -134,6 +136,34 @@ def distributed(servers: list[TimedSite], tmp: Path, redis: LocalRedis, workers:
     return fetched, stored / (last - first) if last > first else 0.0
 
 
+def fetches_per_story(days: int) -> int:
+    """Fetches of a story that never changes, in its first `days` days, on the due schedule."""
+    start = now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    fetches = 1
+    while True:
+        now += interval(now, start)
+        if now - start > timedelta(days=days):
+            return fetches
+        fetches += 1
+
+
+def capacity(writer_rate: float, worker_rate: float, sites: int = 10_000, per_day: int = 50,
+             days: int = 28) -> None:
+    """What the measured rates mean for a research crawl revisiting on the due schedule."""
+    per_story = fetches_per_story(days)
+    stories = sites * per_day
+    needed = stories * per_story / 86_400
+    print(f"\ndue schedule: an unchanged story is fetched {fetches_per_story(7)} times in its "
+          f"first 7 days, {per_story} in {days} days")
+    print(f"{sites:,} sites x {per_day} new stories a day, each revisited for {days} days: "
+          f"{stories * per_story:,} captures a day = {needed:.0f}/s")
+    print(f"one writer at {writer_rate:.1f} captures/s stores {writer_rate * 86_400:,.0f} a day: "
+          f"the schedule of {writer_rate * 86_400 / per_story / per_day:,.0f} such sites "
+          f"({sites:,} sites need {needed / writer_rate:.1f}x this writer's rate)")
+    print(f"workers at {worker_rate:.1f} pages/s each (one core each): "
+          f"{needed / worker_rate:.0f} worker cores for {sites:,} sites")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=2, help="times each page is served")
@@ -151,10 +181,14 @@ def main() -> None:
         print("-" * 54)
         local = local_crawl(servers, Path(tmp))
         print(f"{'local':<12}{local:>10.1f}{'':>12}{'(fetch+read+store)':>20}")
+        measured = []
         for n in options.workers:
             fetched, stored = distributed(servers, Path(tmp), redis, n, pages)
+            measured.append((n, fetched, stored))
             print(f"{f'{n} worker' + ('s' if n > 1 else ''):<12}{fetched:>10.1f}"
                   f"{fetched / n:>12.1f}{stored:>20.1f}")
+    one = next((m for m in measured if m[0] == 1), measured[0])
+    capacity(writer_rate=max(m[2] for m in measured), worker_rate=one[1] / one[0])
 
 
 if __name__ == "__main__":
