@@ -175,7 +175,9 @@ class PageReader:
     async def recover(self) -> AsyncIterator[Capture]:
         """Load the held captures an earlier run left (it stopped before reading them): learn
         from them, and read at once those whose site's template is already warm."""
-        if self._recovered or self._archive() is None:
+        if self._recovered or getattr(self.crawler.spider, "problems", None):
+            return  # (arguments refused: the crawl writes nothing, not even a new archive)
+        if self._archive() is None:
             return
         self._recovered = True
         for row in self.archive.held_captures():  # bodies read one at a time
