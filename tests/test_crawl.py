@@ -208,12 +208,11 @@ def test_a_story_that_moves_to_another_site_is_recorded(fixture_site, crawl, db_
 class _SlowSite(LocalSite):
     """A demo site whose story pages take a while, so that a crawl can be killed mid-way."""
 
-    slow: set[str] = set()
-    delay = 0.0
+    slow: dict[str, int] = {}  # story path -> its rank on its site
+    delay = 0.0  # seconds per rank: a site's stories arrive one after the other
 
     def answer(self, path: str):
-        if path in self.slow:
-            time.sleep(self.delay)
+        time.sleep(self.delay * self.slow.get(path, 0))
         return super().answer(path)
 
 
@@ -251,18 +250,20 @@ def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_completes_held_pag
     import sqlite3
     import subprocess
     import sys
+    from contextlib import closing
 
     from archiver.demo import DEMO_SITE, crawl_arguments, load_manifest
     from tests.conftest import FAST, run_crawl
 
     manifest = load_manifest()
     block = next(s["template_block"] for s in manifest["sites"] if s.get("template_block"))
-    _SlowSite.slow = {a["path"] for s in manifest["sites"] for a in s["articles"]}
+    _SlowSite.slow = {a["path"]: rank for s in manifest["sites"]
+                      for rank, a in enumerate(s["articles"])}
     rng = random.Random(8)
     killed_while_held = 0
     for trial in range(4):
         db = tmp_path / f"trial{trial}.db"
-        _SlowSite.delay = 0.2
+        _SlowSite.delay = 0.6
         sites = [(spec, _SlowSite([DEMO_SITE / spec["dir"] / "base"]).start())
                  for spec in manifest["sites"]]
         try:
@@ -273,8 +274,8 @@ def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_completes_held_pag
                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and crawl.poll() is None:
-                try:
-                    with sqlite3.connect(db) as con:
+                try:  # read-only: never create the file the crawl is about to create
+                    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
                         if con.execute("select 1 from captures where outcome = 'held'").fetchone():
                             break
                 except sqlite3.OperationalError:
@@ -285,7 +286,7 @@ def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_completes_held_pag
             time.sleep(rng.uniform(0, 0.2) if trial % 2 == 0 else rng.uniform(0.2, 2.0))
             crawl.send_signal(signal.SIGKILL)
             crawl.wait(timeout=30)
-            with sqlite3.connect(db) as con:
+            with closing(sqlite3.connect(db)) as con:
                 killed_while_held += bool(con.execute(
                     "select 1 from captures where outcome = 'held'").fetchone())
             assert _half_written(db) == [], f"trial {trial}"
