@@ -1,6 +1,9 @@
 """Turn one HTTP answer into a Capture: the story, or the reason there is none.
 
-Pure code with no Scrapy in it, so that every failure rule is testable on plain values.
+Pure code with no Scrapy in it, so that every failure rule is testable on plain values. The
+steps are separate so that the crawl can learn a site's template on the very tree it
+extracts from: `capture_of` (the record, and any reason the answer alone gives),
+`parse_page` (one parse), `story_of` (extraction on that tree).
 """
 
 from __future__ import annotations
@@ -11,8 +14,12 @@ import json
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-from archiver.extract import extract
-from archiver.items import Capture
+from w3lib.html import get_meta_refresh
+
+from archiver.article import Article
+from archiver.extract import extract_tree
+from archiver.extract.dom import parse
+from archiver.items import Capture, Fetch
 from archiver.normalize import normalize_url, site_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -21,13 +28,6 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _header(headers: dict[str, str], name: str) -> str | None:
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return None
 
 
 def charset_of(content_type: str | None) -> str | None:
@@ -48,58 +48,87 @@ def _other_site(url: str, final_url: str) -> str | None:
     return landed if landed and asked and landed != asked else None
 
 
-def capture_page(
-    url: str,
-    final_url: str,
-    status: int,
-    headers: dict[str, str],
-    body: bytes,
-    *,
-    template=None,
-    source: str | None = None,
-    fetched_at: str | None = None,
-) -> Capture:
-    """Build the capture of an article fetch; never raises on what a server sends."""
-    content_type = _header(headers, "content-type")
-    capture = Capture(
-        url=url,
-        final_url=final_url,
-        fetched_at=fetched_at or now_iso(),
-        status=status,
-        content_type=content_type,
-        etag=_header(headers, "etag"),
-        last_modified=_header(headers, "last-modified"),
-        body=body,
-        body_sha256=hashlib.sha256(body).hexdigest(),
-        source=source,
-    )
-    if status == 304:  # Not Modified: an answer to a conditional revisit, with no body
-        capture.body = capture.body_sha256 = None
-        return capture
-    charset = charset_of(content_type)
-    location = _header(headers, "location")
-    if 300 <= status < 400 and location:  # a redirect not followed: it leaves the site
-        capture.error = f"redirected to another site: {urljoin(final_url, location)}"
-        return capture
-    capture.error = _failure(status, content_type, body)
-    if not capture.error and final_url != url:
-        other = _other_site(url, final_url)
-        if other:
-            capture.error = f"redirected to another site: {other}"
-        elif urlsplit(final_url).path in ("", "/"):
-            capture.error = "redirected to the home page"
-    if capture.error:
-        return capture
-    try:
-        article = extract(body, final_url, template=template, encoding=charset)
-    except Exception as exc:  # the extractor promises not to raise; the archive must not depend on it
-        capture.error = f"extraction failed: {type(exc).__name__}: {exc}"
-        return capture
-    if not article.paragraphs:
-        capture.error = "no story text found"
-    else:
-        capture.article = article
+def capture_page(fetch: Fetch, template=None) -> Capture:
+    """The capture of one article fetch, read on its own; never raises on what a server sends."""
+    capture = capture_of(fetch)
+    if is_readable(capture):
+        capture.article, capture.error = story_of(parse_page(fetch), fetch.final_url, template)
     return capture
+
+
+def capture_of(fetch: Fetch) -> Capture:
+    """The record of a fetch before its page is read, with the reason it holds no story when
+    the answer alone tells (an error status, not HTML, a redirect off the story)."""
+    body = None if fetch.status == 304 else fetch.body  # Not Modified: no body
+    capture = Capture(
+        url=fetch.url, final_url=fetch.final_url, fetched_at=fetch.fetched_at,
+        status=fetch.status, content_type=fetch.header("content-type"),
+        etag=fetch.header("etag"), last_modified=fetch.header("last-modified"),
+        body=body, body_sha256=hashlib.sha256(body).hexdigest() if body is not None else None,
+        source=fetch.source, headers=fetch.headers,
+    )
+    if fetch.status != 304:
+        capture.error = _refusal(fetch, capture.content_type)
+    return capture
+
+
+def is_readable(capture: Capture) -> bool:
+    """Whether the page may hold a story: not refused, and not a 304 (which has no body)."""
+    return capture.error is None and capture.status != 304
+
+
+def _refusal(fetch: Fetch, content_type: str | None) -> str | None:
+    location = fetch.header("location")
+    if 300 <= fetch.status < 400 and location:  # a redirect archiver/middlewares.py stopped
+        return redirect_refusal(fetch.final_url, location)
+    failure = _failure(fetch.status, content_type, fetch.body)
+    if not failure:
+        refresh = meta_refresh(fetch.body, fetch.final_url)
+        if refresh and site_of(refresh) != site_of(fetch.final_url):
+            failure = f"meta refresh to another site: {refresh}"
+    if failure or fetch.final_url == fetch.url:
+        return failure
+    other = _other_site(fetch.url, fetch.final_url)
+    if other:
+        return f"redirected to another site: {other}"
+    if urlsplit(fetch.final_url).path in ("", "/"):
+        return "redirected to the home page"
+    return None
+
+
+def redirect_refusal(url: str, location: str) -> str:
+    """Why a redirect from `url` was not followed (see archiver/middlewares.py)."""
+    target = urljoin(url, location)
+    if site_of(target) != site_of(url):
+        return f"redirected to another site: {target}"
+    return f"redirect not followed (a loop, or more than REDIRECT_MAX_TIMES hops): {target}"
+
+
+def meta_refresh(body: bytes | None, url: str) -> str | None:
+    """Where a page's `<meta http-equiv="refresh">` sends the reader, if anywhere (read in
+    its first 4 KiB, as Scrapy's MetaRefreshMiddleware does)."""
+    if not body or b"refresh" not in body[:4096].lower():
+        return None
+    _, target = get_meta_refresh(body[:4096].decode("utf-8", "replace"), url)
+    return target
+
+
+def parse_page(fetch: Fetch):
+    """The page's lxml tree (decoded with the charset its header declared), or None."""
+    return parse(fetch.body, charset_of(fetch.header("content-type")))
+
+
+def story_of(root, url: str, template=None, *, on_blocks=None) -> tuple[Article | None,
+                                                                         str | None]:
+    """(the story on a parsed page, None), or (None, why there is none). `on_blocks` lets a
+    crawl learn the site's template from extraction's own walk (see `extract_body`)."""
+    try:
+        article = extract_tree(root, url, template=template, on_blocks=on_blocks)
+    except Exception as exc:  # the extractor promises not to raise; the archive must not depend on it
+        return None, f"extraction failed: {type(exc).__name__}: {exc}"
+    if not article.paragraphs:
+        return None, "no story text found"
+    return article, None
 
 
 def _failure(status: int, content_type: str | None, body: bytes) -> str | None:
@@ -140,12 +169,3 @@ def failed_capture(url: str, reason: str, *, source: str | None = None) -> Captu
     """A fetch that gave nothing to archive: no answer at all (timeout, DNS, refused, too
     large), or a feed, sitemap or section page without usable links."""
     return Capture(url=url, final_url=url, fetched_at=now_iso(), error=reason, source=source)
-
-
-def held_capture(url: str, final_url: str, status: int, headers: dict[str, str], body: bytes,
-                 *, fetched_at: str, source: str | None = None) -> Capture:
-    """A fetch recorded before its story is extracted (see `Capture.held`)."""
-    return Capture(url=url, final_url=final_url, fetched_at=fetched_at, status=status,
-                   content_type=_header(headers, "content-type"), etag=_header(headers, "etag"),
-                   last_modified=_header(headers, "last-modified"), body=body,
-                   body_sha256=hashlib.sha256(body).hexdigest(), source=source, held=True)

@@ -1,4 +1,5 @@
-"""What a spider yields: one capture per fetch, with the story when there is one."""
+"""What a crawl passes along: the spider's `Fetch` (an HTTP answer as received), and the
+`Capture` the page reader makes of it (the story, or the reason there is none)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,33 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archiver.article import Article
+
+
+@dataclass
+class Fetch:
+    """One HTTP answer to an article request, as received: all the spider yields for it.
+
+    The spider only navigates; `archiver.reader.PageReader` reads the page (learns its site's
+    template and extracts the story, on one parsed tree) and turns the Fetch into a Capture.
+    `headers` are [name, value] pairs in the order received, a repeated name repeated (names
+    in Scrapy's capitalization).
+    """
+
+    url: str  # the URL asked for, before any redirect
+    final_url: str
+    status: int
+    headers: list[list[str]]
+    body: bytes
+    fetched_at: str
+    source: str | None = None
+
+    def header(self, name: str) -> str | None:
+        """The last value of header `name` (any case), or None."""
+        name = name.lower()
+        for key, value in reversed(self.headers):
+            if key.lower() == name:
+                return value
+        return None
 
 
 @dataclass
@@ -30,6 +58,7 @@ class Capture:
     article: Article | None = None
     error: str | None = None
     source: str | None = None
+    headers: list[list[str]] | None = None  # as received (see Fetch), for WARC export
     # A page held back until its site's template is warm is recorded at once as `held`
     # (raw body kept, no story yet); the capture made later from the same fetch `completes`
     # that row, so a crawl stopped in between loses nothing.
@@ -40,6 +69,7 @@ class Capture:
     capture_id: int | None = None
     # The current version's stored page as today's extractor reads it (pipelines.baseline).
     baseline: Article | None = None
+    baseline_version: int | None = None  # versions.id the baseline was read from
     story_hash: str | None = None
     outcome: str | None = None
     version: int | None = None

@@ -1,9 +1,10 @@
 """A book of learned site templates, one per site, kept in the archive between crawls.
 
 Extraction gets better as a crawl goes on: blocks that repeat across a site's pages are
-its template and are stripped from later pages (see `archiver.extract.SiteTemplate`). Until a
-site's template is warm (has seen `min_pages` pages), the spider holds that site's pages
-back, so that even the first pages of a new site are stored without its repeated blocks.
+its template and are stripped from later pages (see `archiver.extract.SiteTemplate`). A
+site's template is warm once it has seen `min_pages` pages; until then the page reader
+(`archiver.reader`) holds that site's pages back, so that even the first pages of a new site
+are stored without its repeated blocks.
 """
 
 from __future__ import annotations
@@ -31,16 +32,16 @@ class TemplateBook:
         crawler.signals.connect(book.save, signal=signals.spider_closed)
         return book
 
+    def for_site(self, site: str) -> SiteTemplate:
+        return self.sites.setdefault(site, SiteTemplate())
+
     def for_url(self, url: str) -> SiteTemplate:
-        return self.sites.setdefault(site_of(url), SiteTemplate())
+        return self.for_site(site_of(url))
 
-    def is_warm(self, url: str) -> bool:
+    def is_warm(self, site: str) -> bool:
         """Whether the site's template has seen enough pages to tell its repeated blocks."""
-        template = self.for_url(url)
+        template = self.for_site(site)
         return len(template.pages) >= template.min_pages
-
-    def observe(self, url: str, html: bytes, encoding: str | None = None) -> None:
-        self.for_url(url).observe(html, url, encoding=encoding)
 
     def save(self) -> None:
         with Archive.open(self.db_path) as archive:

@@ -19,14 +19,17 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RET
         "-s", "DOWNLOAD_TIMEOUT=3", "-s", "LOG_LEVEL=INFO"]
 
 
-def run_crawl(db: Path, *args: str, feed: Path | None = None) -> subprocess.CompletedProcess:
-    """`scrapy crawl news` exactly as a user types it, from the project root."""
+def run_crawl(db: Path, *args: str, feed: Path | None = None, expect: int | None = 0,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`scrapy crawl news` exactly as a user types it, from the project root; `expect` is the
+    exit status the run must end with (1: every fetch failed, 2: bad arguments; None: any)."""
     command = [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"ARCHIVER_DB={db}",
                *FAST, *args]
     if feed is not None:
         command += ["-O", str(feed)]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180,
+                            env=env)
+    assert expect is None or result.returncode == expect, result.stderr[-3000:]
     return result
 
 
@@ -61,3 +64,15 @@ def fixture_site():
 @pytest.fixture
 def fixture_expected() -> dict:
     return json.loads((FIXTURES / "site" / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory) -> Path:
+    """The demo's archive (three sites crawled, changed, crawled again with the real engine),
+    built once for the tests that read a varied archive: updates, a correction, a headline
+    change, a removal."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    result = subprocess.run([sys.executable, "-m", "archiver.cli", "demo", "--db", str(path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return path

@@ -1,17 +1,11 @@
 from archiver.article import Article
 from archiver.normalize import (
     clean_paragraphs,
-    clean_text,
     identity_url,
     normalize_article,
     normalize_url,
     story_hash,
 )
-
-
-def test_clean_text_folds_unicode_invisibles_and_whitespace():
-    decomposed = "Cafe\u0301\u200b  launches\n\tnew\u00a0app"
-    assert clean_text(decomposed) == "Café launches new app"
 
 
 def test_relative_times_and_empty_paragraphs_are_dropped():
@@ -93,3 +87,11 @@ def test_update_markers_that_introduce_the_next_paragraph_are_kept():
     markers = ["Updated at 3:15 p.m. ET:", "Mise à jour, le 24 avril 2026 à 19h02 :",
                "[Updated March 3, 2026, 7:02 p.m. ET]"]
     assert clean_paragraphs(markers) == markers
+
+
+def test_normalize_article_drops_control_characters_from_every_text_field():
+    art = Article(title="\x1b[31mChip\x1b[0m plant", paragraphs=["Opened \x1b]0;x\x07today.\x07"],
+                  authors=["Ana\x00 Silva"], headlines={"title_tag": "Chip\x9b2J plant | Wire"})
+    clean = normalize_article(art)
+    assert (clean.title, clean.paragraphs, clean.authors, clean.headlines) == \
+        ("Chip plant", ["Opened today."], ["Ana Silva"], {"title_tag": "Chip plant | Wire"})

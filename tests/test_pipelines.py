@@ -8,6 +8,7 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from archiver.capture import capture_page
+from archiver.items import Fetch
 from pipelines.baseline import BaselinePipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.storage import ArchivePipeline
@@ -28,15 +29,14 @@ def _page(paragraphs, extra="") -> bytes:
 def chain(tmp_path):
     crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(tmp_path / "a.db"),
                                        "ARCHIVER_TEMPLATES": False})
-    crawler.spider = NewsSpider.from_crawler(crawler)
+    crawler.spider = NewsSpider.from_crawler(crawler, urls=URL)
     pipes = [build_from_crawler(cls, crawler)
              for cls in (NormalizePipeline, BaselinePipeline, ArchivePipeline)]
     for pipe in pipes[1:]:
         pipe.open_spider()
 
     def run(body: bytes, when: str, content_type: str = "text/html", upto: int = 3):
-        item = capture_page(URL, URL, 200, {"Content-Type": content_type}, body,
-                            fetched_at=when)
+        item = capture_page(Fetch(URL, URL, 200, [["Content-Type", content_type]], body, when))
         for pipe in pipes[:upto]:
             item = pipe.process_item(item)
         return item

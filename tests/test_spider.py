@@ -15,10 +15,12 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
-from archiver.items import Capture
+from archiver.items import Capture, Fetch
+from archiver.reader import PageReader
 from archiver.storage import Archive
 from spiders.news import NewsSpider, parse_since
 from tests.conftest import FIXTURES
+from tests.test_reader import _all
 
 RECALL = "/2026/03/chipmaker-recalls-batteries/"
 ROUTER = "/2026/03/router-firmware-flaw-patched/"
@@ -69,15 +71,22 @@ def test_start_page_yields_stories_and_sections_but_not_offsite_or_tags(tmp_path
                     "http://news.example/security/"}
 
 
-def test_article_page_yields_a_capture_with_the_story(tmp_path):
+@deferred_f_from_coro_f
+async def test_article_page_yields_what_was_fetched_and_the_reader_finds_the_story(tmp_path):
     spider = _spider(tmp_path, urls="http://news.example" + RECALL)
     url = "http://news.example" + RECALL
-    page = HtmlResponse(url=url, body=(BASE / RECALL.strip("/") / "index.html").read_bytes(),
-                        headers={"Content-Type": "text/html"}, request=Request(url))
-    [capture] = list(spider.parse_article(page))
+    body = (BASE / RECALL.strip("/") / "index.html").read_bytes()
+    page = HtmlResponse(url=url, body=body, request=Request(url),
+                        headers={"Content-Type": "text/html", "Set-Cookie": ["a=1", "b=2"]})
+    [fetch] = list(spider.parse_article(page))
+    assert isinstance(fetch, Fetch) and fetch.body == body and fetch.status == 200
+    assert fetch.headers == [["Content-Type", "text/html"], ["Set-Cookie", "a=1"],
+                             ["Set-Cookie", "b=2"]]  # as received, repeats kept
+    [capture] = await _all(PageReader.from_crawler(spider.crawler).read(fetch))
     assert isinstance(capture, Capture) and capture.error is None
     assert capture.article.title.startswith("Chipmaker recalls")
     assert len(capture.article.paragraphs) >= 3
+    assert capture.headers == fetch.headers
 
 
 @deferred_f_from_coro_f
@@ -102,48 +111,6 @@ async def test_in_process_crawl_counts_every_outcome(fixture_site, tmp_path):
     assert stats["archiver/captures/failed"] == 1
 
 
-def _story_page(url: str, n: int) -> HtmlResponse:
-    words = ["router", "laptop", "battery", "chip", "browser", "phone", "satellite", "modem"]
-    story = "".join(f"<p>The {words[n]} maker shipped fix {words[(n + k) % 8]} for the flaw, "
-                    f"which affected {words[k]} owners, researchers told {words[7 - n]}.</p>"
-                    for k in range(4))
-    body = (f"<html><body><article><h1>Story {n}</h1>{story}"
-            "<p>Support independent tech journalism and become a member today.</p>"
-            "</article></body></html>").encode()
-    return HtmlResponse(url=url, body=body, headers={"Content-Type": "text/html"},
-                        request=Request(url))
-
-
-def test_pages_of_a_new_site_wait_for_its_template(tmp_path):
-    crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(tmp_path / "a.db")})
-    spider = NewsSpider.from_crawler(crawler, urls="http://n.example/a-b-c/")
-    urls = [f"http://n.example/2026/03/story-number-{n}/" for n in range(4)]
-    held = []
-    for n in (0, 1):
-        [record] = spider.parse_article(_story_page(urls[n], n))
-        assert record.held and record.article is None and record.body  # kept, not yet read
-        record.capture_id = 10 + n  # what the storage pipeline sets
-        held.append(record)
-    released = list(spider.parse_article(_story_page(urls[2], 2)))  # the template is warm now
-    assert [c.url for c in released] == urls[:3]
-    assert [c.completes for c in released] == [10, 11, None]  # held rows get completed
-    for capture in released:
-        assert not any("Support independent" in p for p in capture.article.paragraphs)
-        assert len(capture.article.paragraphs) == 4
-    [fourth] = spider.parse_article(_story_page(urls[3], 3))  # no waiting any more
-    assert fourth.url == urls[3] and not fourth.held
-    assert crawler.stats.get_value("archiver/held_for_template") == 2
-
-
-def test_held_pages_are_released_when_the_crawl_runs_dry(tmp_path):
-    crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(tmp_path / "a.db")})
-    spider = NewsSpider.from_crawler(crawler, urls="http://n.example/a-b-c/")
-    [record] = spider.parse_article(_story_page("http://n.example/2026/03/only-story-here/", 1))
-    assert record.held
-    [capture] = spider.release_all()
-    assert capture.article and capture.fetched_at == record.fetched_at and not spider._held
-
-
 def test_a_crawl_stopped_early_keeps_its_held_pages(fixture_site, crawl, db_path):
     urls = f"urls={fixture_site.url(RECALL)},{fixture_site.url(ROUTER)}"
     result = crawl(db_path, "-a", urls, "-s", "CLOSESPIDER_PAGECOUNT=2")
@@ -152,9 +119,11 @@ def test_a_crawl_stopped_early_keeps_its_held_pages(fixture_site, crawl, db_path
         rows = list(archive.db.query("select outcome, body_sha256 from captures"))
     assert len(rows) == 2 and all(r["body_sha256"] for r in rows)  # both fetches are kept
     assert {r["outcome"] for r in rows} <= {"held", "new_version"}
-    crawl(db_path, "-a", urls)  # the next run reads them as usual
+    crawl(db_path, "-a", urls)  # the next run completes the held ones, then fetches again
     with Archive.open(db_path) as archive:
         assert archive.db["articles"].count == 2
+        outcomes = sorted(r["outcome"] for r in archive.db.query("select outcome from captures"))
+    assert outcomes == ["new_version", "new_version", "unchanged", "unchanged"]
 
 
 def test_since_keeps_recent_sitemap_entries_and_those_without_lastmod(tmp_path):
@@ -179,7 +148,7 @@ def test_since_ages_and_moments():
 
 def test_bad_arguments_give_one_error_line_and_no_crawl(fixture_site, crawl, db_path):
     result = crawl(db_path, "-a", "since=last tuesday", "-a", "revisit=sometimes",
-                   "-a", f"urls={fixture_site.url(RECALL)}")
+                   "-a", f"urls={fixture_site.url(RECALL)}", expect=2)
     assert "Nothing crawled: since='last tuesday'" in result.stderr
     assert "Nothing crawled: revisit='sometimes'" in result.stderr
     assert "Traceback" not in result.stderr and RECALL not in fixture_site.requests

@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from archiver.changes import word_diff
 from archiver.cli import (
     article_url,
     clip,
@@ -18,7 +17,6 @@ from archiver.cli import (
     open_archive,
     print_json,
 )
-from archiver.storage import queries
 
 
 @main.command()
@@ -50,6 +48,8 @@ def history(url: str, db_path: str, as_json: bool) -> None:
                        f"{clip(u['text'], 90)}")
     for e in data["events"]:
         click.echo(f"  event {e['at']}: {e['kind']} {json.dumps(e['detail'])}")
+    for c in data["failed_captures"]:
+        click.echo(f"  {c['outcome']} capture {c['fetched_at']}: {c['error']}")
 
 
 @main.command()
@@ -82,16 +82,25 @@ def show(url: str, number: int | None, db_path: str, as_json: bool) -> None:
 @click.argument("b", type=int, required=False)
 @click.option("--color/--no-color", "color", default=None,
               help="Force colours on or off (default: only on a terminal).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write the story's history page (timeline and red/green diff) to this file.")
 @db_option
 @json_option
-def diff(url: str, a: int | None, b: int | None, color: bool | None, db_path: str,
-         as_json: bool) -> None:
+def diff(url: str, a: int | None, b: int | None, color: bool | None, html_path: str | None,
+         db_path: str, as_json: bool) -> None:
     """Word-level diff between versions A and B of the story at URL.
 
     No numbers: the last two versions. Only A: version A against the latest. Colours on a
     terminal (green added, red removed), otherwise [-removed-]{+added+}; --json prints the
-    change records between the two versions instead.
+    change records between the two versions instead; --html FILE writes the story's history
+    page with this diff in red and green.
     """
+    if html_path:
+        _write_history_page(url, a, b, html_path, db_path)
+        return
+    from archiver.changes import word_diff
+    from archiver.storage import queries
+
     with open_archive(db_path) as archive:
         try:
             data = queries.diff(archive, article_url(archive, url), a, b)
@@ -109,6 +118,19 @@ def diff(url: str, a: int | None, b: int | None, color: bool | None, db_path: st
     old = (data["old"]["title"] or "") + "\n\n" + data["old"]["text"]
     new = (data["new"]["title"] or "") + "\n\n" + data["new"]["text"]
     click.echo(_render(word_diff(old, new), color), color=color)
+
+
+def _write_history_page(url: str, a: int | None, b: int | None, path: str, db_path: str) -> None:
+    from archiver.research.page import history_page
+
+    with open_archive(db_path) as archive:
+        try:
+            page = history_page(archive, article_url(archive, url), a, b)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(page)
+    click.echo(f"wrote {path}")
 
 
 def _render(ops: list[tuple[str, str]], color: bool) -> str:

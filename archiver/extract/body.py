@@ -450,12 +450,14 @@ def _join_table_rows(picked: list[Block]) -> list[Block]:
     return out
 
 
-def extract_body(body, title, authors, template=None) -> list[str]:
+def extract_body(body, title, authors, template=None, *, on_blocks=None) -> list[str]:
     """The story's paragraphs. A winner that holds a small part of the page's prose is
     checked against a second reading where only boxes that are never story count as
     furniture: a class word such as "widget", "summary" or "hidden" on the story's own
-    wrappers must not leave a footer line or nothing in its place."""
-    paragraphs, prose = _read(body, title, authors, template)
+    wrappers must not leave a footer line or nothing in its place. `on_blocks(blocks)` is
+    called after the first walk, before the template is consulted: a crawl learns the
+    site's template there, from the same walk."""
+    paragraphs, prose = _read(body, title, authors, template, on_blocks=on_blocks)
     found = sum(len(p) for p in paragraphs)
     if found < FALLBACK_SHARE * prose:
         second, _ = _read(body, title, authors, template, never_story_only=True)
@@ -464,9 +466,11 @@ def extract_body(body, title, authors, template=None) -> list[str]:
     return paragraphs
 
 
-def _read(body, title, authors, template, never_story_only=False):
+def _read(body, title, authors, template, never_story_only=False, on_blocks=None):
     """(paragraphs, characters of prose on the page) for one reading of the page."""
     blocks, root = walk(body, never_story_only=never_story_only)
+    if on_blocks is not None:
+        on_blocks(blocks)
     full = block_weights(blocks, set())
     skip = template.known_indices(blocks) if template is not None else set()
     weights = full

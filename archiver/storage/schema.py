@@ -5,6 +5,8 @@ Add a new `@migrations()` function for every change; never edit an applied one.
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -66,3 +68,142 @@ def m001_initial(db: Database) -> None:
 def m002_version_base(db: Database) -> None:
     """Which version a new version was compared with: after a flip-flop it is not the one before."""
     db["versions"].add_column("base_version", int)
+
+
+@migrations()
+def m003_compact_storage(db: Database) -> None:
+    """Bytes a recapture adds, from kilobytes to a capture row.
+
+    - Bodies: zstd against an earlier body used as a raw dictionary (`dictionary`, `depth`);
+      `site_key_frames` names the body each site's new pages are compressed against. Older
+      rows stay zlib (`codec`) and are read as they are.
+    - Version text: each distinct paragraph once (`paragraphs`), each version an ordered list
+      of ids (`version_paragraphs`), readable in SQL through the `version_texts` view; a
+      paragraph-level diff row refers to its stored paragraphs (`diff_rows`), read through
+      the `diffs` view with the columns it always had.
+    - Full-text search over distinct paragraphs (`paragraphs_fts`) and version titles
+      (`versions_fts`, title only): nothing is re-indexed when `last_seen` moves.
+    - Captures keep the response headers (`headers`, JSON list of [name, value]).
+    - Events by article (updates by article come with m020).
+    """
+    from archiver.changes.models import AlignRow
+    from archiver.storage.texts import INSERT_DIFF, diff_row, store_version_text, stored_paragraphs
+
+    conn = db.conn
+    conn.execute("alter table bodies add column codec text")
+    conn.execute("alter table bodies add column dictionary text")
+    conn.execute("alter table bodies add column depth integer")
+    conn.execute("update bodies set codec = 'zlib', depth = 0")
+    conn.execute("create table site_key_frames (site text primary key, sha256 text not null "
+                 "references bodies(sha256))")
+    conn.execute("alter table captures add column headers text")
+
+    conn.execute("create table paragraphs (id integer primary key, key integer not null, "
+                 "text text not null)")
+    conn.execute("create index idx_paragraphs_key on paragraphs (key)")
+    conn.execute("create table version_paragraphs (version_id integer not null references "
+                 "versions(id), position integer not null, paragraph_id integer not null "
+                 "references paragraphs(id), primary key (version_id, position)) without rowid")
+    conn.execute("create index idx_version_paragraphs_paragraph "
+                 "on version_paragraphs (paragraph_id)")
+    rows = conn.execute("select id, paragraphs from versions order by id").fetchall()
+    for version_id, paragraphs in rows:
+        store_version_text(conn, version_id, json.loads(paragraphs or "[]"))
+
+    conn.execute("create table diff_rows (id integer primary key, version_id integer not null "
+                 "references versions(id), seq integer, level text, op text, old_index integer, "
+                 "new_index integer, old_paragraph integer references paragraphs(id), "
+                 "new_paragraph integer references paragraphs(id), old_text text, new_text text)")
+    old_diffs = conn.execute("select id, version_id, seq, level, op, old_index, new_index, "
+                             "old_text, new_text from diffs order by id").fetchall()
+    known = stored_paragraphs(conn, {t for d in old_diffs if d[3] == "paragraph"
+                                     for t in d[7:] if t})
+    for d in old_diffs:
+        values = diff_row(conn, d[1], d[2], AlignRow(*d[3:]), known)
+        conn.execute(INSERT_DIFF.replace("(version_id", "(id, version_id").replace(
+            "values (", "values (?, "), [d[0], *values])
+    conn.execute("drop table diffs")
+    conn.execute("create index idx_diff_rows_version on diff_rows (version_id)")
+    conn.execute(
+        "create view diffs as select d.id, d.version_id, d.seq, d.level, d.op, d.old_index, "
+        "d.new_index, coalesce(d.old_text, (select text from paragraphs where id = "
+        "d.old_paragraph)) as old_text, coalesce(d.new_text, (select text from paragraphs "
+        "where id = d.new_paragraph)) as new_text from diff_rows d")
+
+    db["versions"].disable_fts()
+    conn.execute("alter table versions drop column paragraphs")
+    conn.execute("alter table versions drop column text")
+    conn.execute("create virtual table paragraphs_fts using fts5 (text, content=\"paragraphs\", "
+                 "content_rowid=id, tokenize='unicode61')")
+    conn.execute("create trigger paragraphs_ai after insert on paragraphs begin "
+                 "insert into paragraphs_fts (rowid, text) values (new.id, new.text); end")
+    conn.execute("create virtual table versions_fts using fts5 (title, content=\"versions\", "
+                 "content_rowid=id, tokenize='unicode61')")
+    conn.execute("create trigger versions_ai after insert on versions begin "
+                 "insert into versions_fts (rowid, title) values (new.id, new.title); end")
+    conn.execute("create trigger versions_au after update of title on versions begin "
+                 "insert into versions_fts (versions_fts, rowid, title) "
+                 "values ('delete', old.id, old.title); "
+                 "insert into versions_fts (rowid, title) values (new.id, new.title); end")
+    conn.execute("insert into paragraphs_fts (paragraphs_fts) values ('rebuild')")
+    conn.execute("insert into versions_fts (versions_fts) values ('rebuild')")
+    conn.execute(
+        "create view version_texts as "
+        "select v.id as version_id, v.article_id, v.version, v.title, "
+        "coalesce((select json_group_array(t) from (select p.text as t "
+        "  from version_paragraphs vp join paragraphs p on p.id = vp.paragraph_id "
+        "  where vp.version_id = v.id order by vp.position)), '[]') as paragraphs, "
+        "coalesce((select group_concat(t, char(10) || char(10)) from (select p.text as t "
+        "  from version_paragraphs vp join paragraphs p on p.id = vp.paragraph_id "
+        "  where vp.version_id = v.id order by vp.position)), '') as text "
+        "from versions v")
+
+    conn.execute("create index if not exists idx_events_article on events (article_id)")
+
+
+@migrations()
+def m010_runs(db: Database) -> None:
+    """One row per crawl (archiver/runs.py): what it was asked, what it did, how it ended."""
+    db["runs"].create({
+        "id": int, "started_at": str, "ended_at": str, "spider": str, "arguments": str,
+        "settings": str, "requests": int, "pages_fetched": int, "captures": str,
+        "new_articles": int, "new_versions": int, "failures": str, "cuts": str,
+        "finish_reason": str,
+        "exit_status": int, "pid": int,
+    }, pk="id")
+    db["runs"].create_index(["started_at"])
+
+
+@migrations()
+def m011_revisit_hints(db: Database) -> None:
+    """The latest modified time a feed or sitemap gave for a URL (archiver/revisit.py)."""
+    db["revisit_hints"].create({"url": str, "modified": str, "source": str, "seen_at": str},
+                               pk="url")
+
+
+@migrations()
+def m020_research_indexes(db: Database) -> None:
+    """What the researcher's commands read by: the changes feed and search filters by time
+    and site, stats groups by kind and outcome, WARC exports by fetch time, and update text
+    gets its own full-text index (search --kind)."""
+    db["versions"].create_index(["first_seen"], if_not_exists=True)
+    db["versions"].create_index(["change"], if_not_exists=True)
+    db["articles"].create_index(["site"], if_not_exists=True)
+    db["captures"].create_index(["outcome"], if_not_exists=True)
+    db["captures"].create_index(["fetched_at"], if_not_exists=True)
+    db["updates"].create_index(["article_id", "update_key"], if_not_exists=True)
+    db["updates"].create_index(["kind"], if_not_exists=True)
+    db["updates"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+
+
+@migrations()
+def m021_research_lookups(db: Database) -> None:
+    """The removed-story count (stats) without a table scan (events by article: m003)."""
+    db["articles"].create_index(["status"], if_not_exists=True)
+
+
+@migrations()
+def m022_change_kinds(db: Database) -> None:
+    """Change records of one kind with their versions (headline changes, corrections) read
+    from the index alone, never from the rows holding old and new text."""
+    db["changes"].create_index(["kind", "version_id"], if_not_exists=True)

@@ -1,0 +1,342 @@
+"""Every SQL statement of the researcher's commands, in one place.
+
+Version text lives in distinct paragraphs (`paragraphs`, `version_paragraphs`, the
+`version_texts` view) with full-text indexes over paragraphs and titles; raw bodies are read
+only through `Archive.body`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from archiver.storage import Archive
+
+Row = dict[str, Any]
+
+
+def body(archive: Archive, sha256: str | None) -> bytes | None:
+    """The raw body stored under `sha256`, byte for byte (None when there is none)."""
+    return archive.body(sha256) if sha256 else None
+
+
+# Search -------------------------------------------------------------------------------------
+
+# Matching text newest first: FTS5 hands rows out in rowid order without sorting, and both
+# titles (versions_fts) and distinct paragraphs (paragraphs_fts) are numbered as they first
+# appear, so the first `limit` stories come quickly even for a word in every story.
+_SEARCH_TITLES = """
+select f.rowid as version_id, v.article_id, 'versions_fts', f.rowid from versions_fts f
+join versions v on v.id = f.rowid join articles a on a.id = v.article_id
+where versions_fts match :query {filters}
+order by f.rowid desc
+"""
+_SEARCH_PARAGRAPHS = "select rowid from paragraphs_fts where paragraphs_fts match :query " \
+                     "order by rowid desc"
+_VERSIONS_WITH_PARAGRAPH = """
+select vp.version_id, v.article_id, 'paragraphs_fts', vp.paragraph_id
+from version_paragraphs vp
+join versions v on v.id = vp.version_id join articles a on a.id = v.article_id
+where vp.paragraph_id = :paragraph {filters}
+order by vp.version_id desc
+"""
+_SEARCH_UPDATES = """
+select u.version_id, u.article_id, 'updates_fts', u.id from updates_fts f
+join updates u on u.id = f.rowid join versions v on v.id = u.version_id
+join articles a on a.id = u.article_id
+where updates_fts match :query and u.kind = :kind {filters}
+order by f.rowid desc
+"""
+_SNIPPET = "select snippet({table}, -1, char(2), char(3), '…', 16) from {table} " \
+           "where {table} match :query and rowid = :rowid"
+_HIT = """
+select a.url, a.site, v.version, v.first_seen, v.last_seen, v.change, v.title
+from versions v join articles a on a.id = v.article_id where v.id = ?
+"""
+_UPDATES_OF_VERSIONS = "select id, version_id, kind from updates where version_id in ({ids})"
+# Update rows are written with their version, so the hits' updates are among the newest
+# matching ones: one pass down the index from the top, never a seek per update.
+_UPDATES_MATCHING = """
+select rowid from updates_fts where updates_fts match :query and rowid >= :lowest
+order by rowid desc
+"""
+
+
+def _filters(site: str | None, since: str | None, until: str | None) -> tuple[str, dict]:
+    sql, params = [], {}
+    if site:
+        sql.append("and a.site = :site")
+        params["site"] = site
+    if since:
+        sql.append("and v.first_seen >= :since")
+        params["since"] = since
+    if until:
+        sql.append("and v.first_seen < :until")
+        params["until"] = until
+    return " ".join(sql), params
+
+
+def fts_query(words: str) -> str:
+    """Every word quoted, for a query FTS5 cannot parse: a stray `.` or `'` in a researcher's
+    query is text, not a syntax error (valid queries keep phrases, OR and prefix*)."""
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words.split())
+
+
+def search(archive: Archive, words: str, *, site: str | None = None, since: str | None = None,
+           until: str | None = None, kind: str | None = None, limit: int = 20,
+           every_version: bool = False) -> list[Row]:
+    """Stories whose headline or a paragraph matches (all the words of a query within one
+    paragraph), newest first: for each, its latest version showing the match (or every such
+    version with `every_version`), with a snippet whose hits sit between \\x02 and \\x03.
+    With `kind`, only text inside an update of that kind (update, correction, editors_note,
+    clarification) counts."""
+    try:
+        return _search(archive, words, site, since, until, kind, limit, every_version)
+    except sqlite3.OperationalError as exc:
+        if "fts5" not in str(exc) and "syntax" not in str(exc):
+            raise
+        return _search(archive, fts_query(words), site, since, until, kind, limit,
+                       every_version)
+
+
+def _search(archive, query, site, since, until, kind, limit, every_version) -> list[Row]:
+    filters, params = _filters(site, since, until)
+    params["query"] = query
+    if kind:
+        params["kind"] = kind
+        streams = [_SEARCH_UPDATES.format(filters=filters)]
+    else:
+        streams = [_SEARCH_TITLES.format(filters=filters), None]
+    chosen: dict[tuple, tuple] = {}  # (story, or version with every_version) -> newest row
+    for sql in streams:
+        rows = _paragraph_rows(archive, filters, params) if sql is None else \
+            archive.db.conn.execute(sql, params)
+        found: set = set()
+        for row in rows:
+            key = row[0] if every_version else row[1]
+            if key not in chosen or chosen[key][0] < row[0]:
+                chosen[key] = row
+            found.add(key)
+            if len(found) >= limit:
+                break
+    best = sorted(chosen.values(), key=lambda r: r[0], reverse=True)[:limit]
+    in_updates = {} if kind else _updates_matching(archive, query, [r[0] for r in best])
+    return [_hit(archive, query, row, in_updates) for row in best]
+
+
+def _paragraph_rows(archive: Archive, filters: str, params: dict) -> Iterator[tuple]:
+    """(version, story, 'paragraphs_fts', paragraph) for each version showing a matching
+    paragraph, the most recently first-seen paragraphs first."""
+    conn = archive.db.conn
+    versions_with = _VERSIONS_WITH_PARAGRAPH.format(filters=filters)
+    for (paragraph,) in conn.execute(_SEARCH_PARAGRAPHS, {"query": params["query"]}):
+        yield from conn.execute(versions_with, {**params, "paragraph": paragraph})
+
+
+def _updates_matching(archive: Archive, query: str, version_ids: list[int]
+                      ) -> dict[int, list[str]]:
+    """{version id: kinds of its updates that match the query}, for the chosen versions."""
+    db = archive.db.conn
+    ids = ",".join(str(int(v)) for v in version_ids)
+    updates = {uid: (vid, kind) for uid, vid, kind in
+               db.execute(_UPDATES_OF_VERSIONS.format(ids=ids))} if ids else {}
+    found: dict[int, list[str]] = {}
+    if updates:
+        for (uid,) in db.execute(_UPDATES_MATCHING, {"query": query, "lowest": min(updates)}):
+            if uid in updates:
+                vid, kind = updates[uid]
+                found.setdefault(vid, []).append(kind)
+    return found
+
+
+def _hit(archive: Archive, query: str, row: tuple, in_updates: dict[int, list[str]]) -> Row:
+    db = archive.db.conn
+    names = ("url", "site", "version", "first_seen", "last_seen", "change", "title")
+    hit = dict(zip(names, db.execute(_HIT, [row[0]]).fetchone()))
+    snippet = db.execute(_SNIPPET.format(table=row[2]), {"query": query, "rowid": row[3]})
+    hit["snippet"] = snippet.fetchone()[0]
+    if row[2] == "updates_fts":
+        kinds = [db.execute("select kind from updates where id = ?", [row[3]]).fetchone()[0]]
+    else:
+        kinds = in_updates.get(row[0], [])
+    hit["in_updates"] = list(dict.fromkeys(kinds))
+    return hit
+
+
+# The changes feed ---------------------------------------------------------------------------
+
+_FEED = """
+select v.id, v.first_seen as at, a.site, a.url, v.version, v.change, v.base_version,
+       v.title, a.status
+from versions v join articles a on a.id = v.article_id
+where 1 = 1 {filters} {kind}
+order by v.first_seen desc, v.id desc
+{limit}
+"""
+_FEED_KIND = """and (v.change = :kind
+  or exists (select 1 from changes c where c.version_id = v.id and c.kind = :kind)
+  or exists (select 1 from updates u where u.version_id = v.id and u.kind = :kind
+                                         and u.first_version = v.version))"""
+_FEED_KINDS = "select kind from changes where version_id = ? order by seq"
+_FEED_UPDATES = """
+select kind, position, stated_time, text from updates
+where version_id = ? and first_version = ? order by seq
+"""
+
+
+def change_feed(archive: Archive, *, since: str | None = None, until: str | None = None,
+                site: str | None = None, kind: str | None = None,
+                limit: int | None = None) -> Iterator[Row]:
+    """New versions across the archive, newest first, each with all its change kinds and
+    the updates that first appeared in it."""
+    filters, params = _filters(site, since, until)
+    if kind:
+        params["kind"] = kind
+    sql = _FEED.format(filters=filters, kind=_FEED_KIND if kind else "",
+                       limit="limit :limit" if limit else "")
+    if limit:
+        params["limit"] = limit
+    db = archive.db.conn
+    names = ("id", "at", "site", "url", "version", "change", "compared_with", "title",
+             "status")
+    for values in db.execute(sql, params):
+        row = dict(zip(names, values))
+        row["kinds"] = list(dict.fromkeys(k for (k,) in db.execute(_FEED_KINDS, [row["id"]])))
+        row["updates"] = [dict(zip(("kind", "position", "stated_time", "text"), u))
+                          for u in db.execute(_FEED_UPDATES, [row.pop("id"), row["version"]])]
+        yield row
+
+
+# Exports ------------------------------------------------------------------------------------
+
+EXPORTS: dict[str, str] = {
+    "versions": """
+        select v.id, a.url, a.site, v.version, v.first_seen, v.last_seen, v.change,
+               v.base_version, v.title, v.authors, v.published, v.modified, v.language,
+               v.canonical_url, v.headlines, v.story_hash, t.paragraphs, t.text
+        from versions v join articles a on a.id = v.article_id
+        join version_texts t on t.version_id = v.id order by v.id""",
+    "updates": """
+        select u.id, a.url, u.version, u.seq, u.update_key, u.first_version, u.kind,
+               u.position, u.marker, u.stated_time, u.text
+        from updates u join articles a on a.id = u.article_id order by u.id""",
+    "changes": """
+        select c.id, a.url, c.version, v.first_seen as at, c.seq, c.kind, c.paragraph,
+               c.old, c.new, c.detail
+        from changes c join versions v on v.id = c.version_id
+        join articles a on a.id = c.article_id order by c.id""",
+    "captures": """
+        select c.*, a.url as article_url, v.version
+        from captures c left join articles a on a.id = c.article_id
+        left join versions v on v.id = c.version_id order by c.id""",
+    # NewsEdits-style: each version with the one it was compared with (the version live
+    # before it, which after a return to an older text is not always number - 1).
+    "pairs": """
+        select a.url, a.site, o.version as old_version, v.version as new_version,
+               o.first_seen as old_seen, v.first_seen as new_seen, o.title as old_title,
+               v.title as new_title, ot.text as old_text, nt.text as new_text, v.change,
+               (select json_group_array(kind) from
+                  (select kind from changes where version_id = v.id order by seq)) as kinds
+        from versions v
+        join versions o on o.article_id = v.article_id
+                       and o.version = coalesce(v.base_version, v.version - 1)
+        join version_texts ot on ot.version_id = o.id
+        join version_texts nt on nt.version_id = v.id
+        join articles a on a.id = v.article_id
+        order by v.id""",
+}
+# Columns holding JSON text: decoded in JSON Lines, left as JSON text in CSV.
+JSON_COLUMNS = {"authors", "headlines", "paragraphs", "detail", "kinds", "headers"}
+
+
+def export_rows(archive: Archive, table: str) -> tuple[list[str], Iterator[tuple]]:
+    """(column names, a lazy iterator of rows): one row in memory at a time."""
+    cursor = archive.db.conn.execute(EXPORTS[table])
+    return [d[0] for d in cursor.description], iter(cursor)
+
+
+# Captures for WARC, Memento and raw bodies ---------------------------------------------------
+
+_WARC_CAPTURES = """
+select c.*, a.site, v.version, v.title, t.text
+from captures c left join articles a on a.id = c.article_id
+left join versions v on v.id = c.version_id
+left join version_texts t on t.version_id = c.version_id
+where c.body_sha256 is not null {filters}
+order by c.id
+"""
+
+
+def warc_captures(archive: Archive, *, site: str | None = None,
+                  since: str | None = None) -> Iterator[Row]:
+    """Every capture that kept a body, oldest first, with the text of the version it showed."""
+    filters, params = [], {}
+    if site:
+        filters.append("and a.site = :site")
+        params["site"] = site
+    if since:
+        filters.append("and c.fetched_at >= :since")
+        params["since"] = since
+    cursor = archive.db.conn.execute(_WARC_CAPTURES.format(filters=" ".join(filters)), params)
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        yield dict(zip(names, values))
+
+
+_MEMENTOS = """
+select c.id, c.final_url, c.fetched_at, v.version from captures c
+join versions v on v.id = c.version_id
+where c.article_id = ? and c.outcome in ('new_version', 'returned')
+order by c.fetched_at, c.id
+"""
+
+
+def mementos(archive: Archive, article_id: int) -> list[Row]:
+    """The captures at which the story showed a version different from the capture before:
+    its first version, each new one, each return to an older one."""
+    return [dict(zip(("id", "final_url", "fetched_at", "version"), r))
+            for r in archive.db.conn.execute(_MEMENTOS, [article_id])]
+
+
+_RAW = """
+select c.id, c.body_sha256, c.content_type, c.fetched_at, v.version from captures c
+left join versions v on v.id = c.version_id
+where c.article_id = :article and c.body_sha256 is not null {which}
+order by c.id desc limit 1
+"""
+
+
+def raw_capture(archive: Archive, article_id: int, *, version: int | None = None,
+                capture_id: int | None = None) -> Row | None:
+    """The capture whose body `archiver raw` writes: the given one, the latest of a version,
+    or the story's latest capture that kept a body."""
+    which, params = "", {"article": article_id}
+    if capture_id is not None:
+        which, params["capture"] = "and c.id = :capture", capture_id
+    elif version is not None:
+        which, params["version"] = "and v.version = :version", version
+    row = archive.db.conn.execute(_RAW.format(which=which), params).fetchone()
+    names = ("id", "body_sha256", "content_type", "fetched_at", "version")
+    return dict(zip(names, row)) if row else None
+
+
+_LATEST_SITE_BODY = """
+select c.body_sha256 from captures c
+where c.article_id = (select max(id) from articles where site = ? and current_version)
+  and c.version_id is not null and c.body_sha256 is not null
+order by c.id desc limit 1
+"""
+
+
+def latest_site_body(archive: Archive, site: str) -> bytes | None:
+    """The raw page of the latest capture of the site's newest story that showed a version."""
+    row = archive.db.conn.execute(_LATEST_SITE_BODY, [site]).fetchone()
+    return body(archive, row[0]) if row else None
+
+
+def decode_json_columns(names: list[str], values: tuple) -> Row:
+    """A row as a dict with its JSON text columns decoded."""
+    return {n: json.loads(v) if n in JSON_COLUMNS and isinstance(v, str) else v
+            for n, v in zip(names, values)}

@@ -1,0 +1,93 @@
+"""What a crawl reads before it fetches: site templates, stories due again, the live page."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from archiver.changes.versioning import Stored
+from archiver.items import Capture
+from archiver.storage.bodies import BodyStore
+from archiver.storage.connection import rows
+from archiver.storage.identity import find_article
+from archiver.storage.versions import current_version
+
+
+def load_templates(db: Database) -> dict[str, str]:
+    return {r["site"]: r["template"] for r in db["site_templates"].rows}
+
+
+def save_templates(db: Database, templates: dict[str, str], at: str) -> None:
+    db["site_templates"].upsert_all(
+        ({"site": site, "template": data, "updated_at": at} for site, data in templates.items()),
+        pk="site")
+
+
+def revisit_rows(db: Database) -> list[dict[str, Any]]:
+    """Every article with the address that last served its live version (not the declared
+    canonical, which may not answer), when it was last fetched and last changed (a new
+    version, or a return to an old one), and that capture's validators (ETag,
+    Last-Modified). Removed articles are included: a 404 can be passing, and a story that
+    comes back must be seen."""
+    return rows(
+        db, "select coalesce(c.final_url, a.url) as url, a.site, a.status, "
+        "a.last_seen as last_fetch, coalesce((select max(fetched_at) from captures "
+        "  where article_id = a.id and outcome in ('new_version', 'returned')), "
+        "  v.first_seen) as last_change, c.etag, c.last_modified "
+        "from articles a "
+        "join versions v on v.article_id = a.id and v.version = a.current_version "
+        "left join captures c on c.id = (select max(id) from captures "
+        "  where version_id = v.id and status between 200 and 299) "
+        "order by a.id")
+
+
+@dataclass
+class LivePage:
+    """The live version of an article and the stored page it was last seen on: what a
+    re-extraction (the baseline) starts from."""
+
+    version: Stored
+    url: str
+    body: bytes
+    content_type: str | None
+
+
+def live_page(db: Database, bodies: BodyStore, capture: Capture) -> LivePage | None:
+    article, _ = find_article(db, capture)
+    current = current_version(db, article) if article else None
+    if current is None:
+        return None
+    page = version_page(db, bodies, current.id)
+    return LivePage(current, *page) if page else None
+
+
+def version_page(db: Database, bodies: BodyStore, version_id: int
+                 ) -> tuple[str, bytes, str | None] | None:
+    """(final URL, raw body, content type) of the latest capture that saw this version."""
+    row = db.execute(
+        "select final_url, body_sha256, content_type from captures "
+        "where version_id = ? and body_sha256 is not null order by id desc limit 1",
+        [version_id]).fetchone()
+    if row is None:
+        return None
+    body = bodies.get(row[1])
+    return (row[0], body, row[2]) if body is not None else None
+
+
+HELD_COLUMNS = ("id", "url", "final_url", "fetched_at", "status", "content_type", "etag",
+                "last_modified", "body_sha256", "source", "headers")
+
+
+def held_captures(db: Database, capture_id: int | None = None) -> list[dict[str, Any]]:
+    """Captures still `held` for a template (all, or the one with this id), oldest first."""
+    sql = f"select {', '.join(HELD_COLUMNS)} from captures where outcome = 'held'"
+    args: list[Any] = []
+    if capture_id is not None:
+        sql, args = sql + " and id = ?", [capture_id]
+    rows = [dict(zip(HELD_COLUMNS, r)) for r in db.execute(sql + " order by id", args)]
+    for row in rows:
+        row["headers"] = json.loads(row["headers"]) if row["headers"] else None
+    return rows
