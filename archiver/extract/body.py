@@ -59,6 +59,10 @@ TWIN_SHARE = 0.1
 # and the winner's nearest ancestor that holds half of them is the story.
 RIVAL_SHARE = 0.5
 RIVAL_N = 3
+# The winner's <article>/<main> is the story when it holds this many times its clean prose
+# at under this link density.
+SEMANTIC_GAIN = 3.0
+SEMANTIC_LD = 0.3
 _SANDWICH_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote",
                             "table", "pre", "p"})
 
@@ -227,6 +231,7 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int],
 
     first = best
     best = _common_ancestor(best, best_score, scored, root, clen, llen)
+    best = _semantic_container(best, blocks, weights, root, clen, llen)
     # Wrappers that add nothing (one child, no text of their own) are the same container:
     # climb them so that siblings split by ads or "companion columns" can be merged.
     while best.parent is not None and best.parent.start == best.start and \
@@ -298,6 +303,31 @@ def _common_ancestor(best, best_score, scored, root, clen, llen):
             return best
         anc = anc.parent
     return best
+
+
+_STORY_TAGS = frozenset({"article", "main"})
+
+
+def _semantic_container(best, blocks, weights, root, clen, llen):
+    """The winner's nearest <article>, <main> or articleBody box is the story when it holds
+    several times the winner's clean prose at a low link density: the winner was one part
+    of it (a list, a section)."""
+    anc = best.parent
+    while anc is not None and anc is not root:
+        if anc.tag in _STORY_TAGS or anc.el.get("itemprop") == "articleBody":
+            if anc.negf is None and _link_density(anc, clen, llen) < SEMANTIC_LD and \
+                    _clean_prose(anc, blocks, weights) > \
+                    SEMANTIC_GAIN * _clean_prose(best, blocks, weights):
+                return anc
+            return best
+        anc = anc.parent
+    return best
+
+
+def _clean_prose(fr, blocks, weights) -> float:
+    """Prose weight under a frame, furniture inside it left out."""
+    return sum(w for b, w in zip(blocks[fr.start:fr.end], weights[fr.start:fr.end])
+               if b.negf is None)
 
 
 def _add_twins(root, first, best, ranges, threshold, clen, llen, blocks, cw):
