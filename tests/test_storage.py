@@ -304,3 +304,20 @@ def test_recaptures_are_stored_as_their_difference_and_read_back_exactly(archive
     assert all(r["n"] < 200 for r in rows if r["n"] != first)
     assert max(r["depth"] for r in rows) <= MAX_DEPTH
     assert [archive.body(hashlib.sha256(p).hexdigest()) for p in pages] == pages
+
+
+def test_completing_a_held_capture_once_and_only_in_its_own_archive(archive):
+    body = b"<html>held page</html>"
+    held = Capture(url=URL, final_url=URL, fetched_at="t1", status=200, body=body,
+                   body_sha256=hashlib.sha256(body).hexdigest(), held=True)
+    held_id = archive.record(held).capture_id
+    assert [r["id"] for r in archive.held_captures()] == [held_id]
+    assert archive.body(archive.held_capture(held_id)["body_sha256"]) == body
+    done = cap(A, "t1", body=body, completes=held_id)
+    assert archive.record(done).outcome == "new_version"
+    assert archive.held_captures() == [] and archive.held_capture(held_id) is None
+    again = cap(A, "t1", body=body, completes=held_id)  # another crawl completes it too
+    assert archive.record(again).outcome == "duplicate"
+    foreign = cap(A, "t2", completes=held_id)  # a row id from another archive
+    assert archive.record(foreign).outcome == "unchanged"
+    assert archive.db["captures"].count == 2

@@ -12,14 +12,14 @@ from difflib import SequenceMatcher
 
 from archiver.changes.markers import Marker, detect_marker, marker_time
 from archiver.changes.models import Update
-from archiver.changes.text import norm
+from archiver.text import clean_text
 
 
 def _continues(paragraph: str, marker: Marker | None) -> bool:
     """Does this paragraph visibly run on into the next one?"""
     if marker is not None and marker.only:
         return True
-    return norm(paragraph).endswith(":")
+    return clean_text(paragraph).endswith(":")
 
 
 def _make(paragraphs, marker: Marker, position: str, start: int, end: int, published) -> Update:
@@ -106,10 +106,10 @@ def match_updates(old: list, new: list) -> dict[int, int]:
     Notes carried over word for word are paired first, by exact text, so the word-level
     comparison only runs on the few notes that changed (a live blog keeps hundreds).
     """
-    old_texts = [norm(u.text) for u in old]
-    new_texts = [norm(u.text) for u in new]
-    old_markers = [norm(u.marker).lower() for u in old]
-    new_markers = [norm(u.marker).lower() for u in new]
+    old_texts = [clean_text(u.text) for u in old]
+    new_texts = [clean_text(u.text) for u in new]
+    old_markers = [clean_text(u.marker).lower() for u in old]
+    new_markers = [clean_text(u.marker).lower() for u in new]
 
     def score(i: int, j: int, s: float):
         same_marker = old_markers[i] == new_markers[j]
