@@ -72,6 +72,7 @@ TABLES: dict[str, dict[str, Any]] = {
                     "old": "Text before", "new": "Text after",
                     "detail": "JSON: kind-specific detail (field, words changed...)"},
     },
+    "version_paragraphs": {"description": "The paragraphs of each version, in order."},
     "diffs": {
         "description": "Paragraph- and sentence-level alignment of each version with its base.",
         "facets": ["level", "op"],

@@ -1,15 +1,13 @@
 """Every SQL statement of the researcher's commands, in one place.
 
-Version text is stored as distinct paragraphs (`paragraphs`, `version_paragraphs`) and read
-through the `version_texts` view; full-text search runs over distinct paragraphs
-(`paragraphs_fts`) and version titles (`versions_fts`); raw bodies are compressed and read
+Version text lives in distinct paragraphs (`paragraphs`, `version_paragraphs`, the
+`version_texts` view) with full-text indexes over paragraphs and titles; raw bodies are read
 only through `Archive.body`.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -26,33 +24,26 @@ def body(archive: Archive, sha256: str | None) -> bytes | None:
 
 # Search -------------------------------------------------------------------------------------
 
-# Newest matching version first. Each distinct paragraph is indexed once, however many
-# versions repeat it, and titles apart: a version matches a term when its title or one of
-# its paragraphs does, and a query of plain words and "phrases" when it matches every one
-# (in any paragraphs); a query using FTS5 operators (OR, NOT, NEAR, parentheses, column:)
-# is matched paragraph by paragraph.
-_SEARCH_VERSIONS = """
-select v.id as version_id, v.article_id from versions v
-join articles a on a.id = v.article_id
-where v.id in ({matching}) {filters}
-order by v.id desc
+# Matching text newest first: FTS5 hands rows out in rowid order without sorting, and both
+# titles (versions_fts) and distinct paragraphs (paragraphs_fts) are numbered as they first
+# appear, so the first `limit` stories come quickly even for a word in every story.
+_SEARCH_TITLES = """
+select f.rowid as version_id, v.article_id, 'versions_fts', f.rowid from versions_fts f
+join versions v on v.id = f.rowid join articles a on a.id = v.article_id
+where versions_fts match :query {filters}
+order by f.rowid desc
 """
-_VERSIONS_MATCHING = """select vp.version_id from paragraphs_fts f
-  join version_paragraphs vp on vp.paragraph_id = f.rowid where paragraphs_fts match :{name}
-  union select rowid from versions_fts where versions_fts match :{name}"""
-_TERM = re.compile(r'"(?:[^"]|"")*"|[^\s"]+')
-_OPERATORS = re.compile(r'^(?:OR|AND|NOT|NEAR)$|^NEAR\(|[()]|^\w+:|^[-+^]')
-
-
-def _terms(query: str) -> list[str]:
-    """The query's words and phrases when it is only those (each must match), else the
-    whole query as one term."""
-    terms = _TERM.findall(query)
-    if not terms or any(_OPERATORS.search(t) for t in terms if not t.startswith('"')):
-        return [query]
-    return terms
+_SEARCH_PARAGRAPHS = "select rowid from paragraphs_fts where paragraphs_fts match :query " \
+                     "order by rowid desc"
+_VERSIONS_WITH_PARAGRAPH = """
+select vp.version_id, v.article_id, 'paragraphs_fts', vp.paragraph_id
+from version_paragraphs vp
+join versions v on v.id = vp.version_id join articles a on a.id = v.article_id
+where vp.paragraph_id = :paragraph {filters}
+order by vp.version_id desc
+"""
 _SEARCH_UPDATES = """
-select u.version_id, u.article_id, u.id as update_id from updates_fts f
+select u.version_id, u.article_id, 'updates_fts', u.id from updates_fts f
 join updates u on u.id = f.rowid join versions v on v.id = u.version_id
 join articles a on a.id = u.article_id
 where updates_fts match :query and u.kind = :kind {filters}
@@ -60,17 +51,17 @@ order by f.rowid desc
 """
 _SNIPPET = "select snippet({table}, -1, char(2), char(3), '…', 16) from {table} " \
            "where {table} match :query and rowid = :rowid"
-# The first paragraph of the version that matches (else the title) gives the snippet.
-_MATCHING_PARAGRAPH = """
-select f.rowid from paragraphs_fts f join version_paragraphs vp on vp.paragraph_id = f.rowid
-where paragraphs_fts match :query and vp.version_id = :version order by vp.position limit 1
-"""
 _HIT = """
 select a.url, a.site, v.version, v.first_seen, v.last_seen, v.change, v.title
 from versions v join articles a on a.id = v.article_id where v.id = ?
 """
-_UPDATES_OF_VERSION = "select id, kind from updates where version_id = ? order by seq"
-_UPDATE_MATCHES = "select 1 from updates_fts where updates_fts match :query and rowid = :rowid"
+_UPDATES_OF_VERSIONS = "select id, version_id, kind from updates where version_id in ({ids})"
+# Update rows are written with their version, so the hits' updates are among the newest
+# matching ones: one pass down the index from the top, never a seek per update.
+_UPDATES_MATCHING = """
+select rowid from updates_fts where updates_fts match :query and rowid >= :lowest
+order by rowid desc
+"""
 
 
 def _filters(site: str | None, since: str | None, until: str | None) -> tuple[str, dict]:
@@ -96,10 +87,11 @@ def fts_query(words: str) -> str:
 def search(archive: Archive, words: str, *, site: str | None = None, since: str | None = None,
            until: str | None = None, kind: str | None = None, limit: int = 20,
            every_version: bool = False) -> list[Row]:
-    """Matching stories, newest first: for each, its latest matching version (or every
-    matching version with `every_version`), with a snippet whose hits sit between \\x02 and
-    \\x03. With `kind`, only text inside an update of that kind (update, correction,
-    editors_note, clarification) counts."""
+    """Stories whose headline or a paragraph matches (all the words of a query within one
+    paragraph), newest first: for each, its latest version showing the match (or every such
+    version with `every_version`), with a snippet whose hits sit between \\x02 and \\x03.
+    With `kind`, only text inside an update of that kind (update, correction, editors_note,
+    clarification) counts."""
     try:
         return _search(archive, words, site, since, until, kind, limit, every_version)
     except sqlite3.OperationalError as exc:
@@ -110,46 +102,66 @@ def search(archive: Archive, words: str, *, site: str | None = None, since: str 
 
 
 def _search(archive, query, site, since, until, kind, limit, every_version) -> list[Row]:
-    db = archive.db.conn
     filters, params = _filters(site, since, until)
     params["query"] = query
     if kind:
         params["kind"] = kind
-        cursor = db.execute(_SEARCH_UPDATES.format(filters=filters), params)
+        streams = [_SEARCH_UPDATES.format(filters=filters)]
     else:
-        terms = _terms(query)
-        params.update({f"term{i}": t for i, t in enumerate(terms)})
-        matching = " intersect ".join(_VERSIONS_MATCHING.format(name=f"term{i}")
-                                      for i in range(len(terms)))
-        cursor = db.execute(_SEARCH_VERSIONS.format(matching=matching, filters=filters), params)
-    chosen: list[tuple] = []
-    seen: set[int] = set()
-    for row in cursor:
-        if every_version or row[1] not in seen:
-            seen.add(row[1])
-            chosen.append(row)
-            if len(chosen) >= limit:
+        streams = [_SEARCH_TITLES.format(filters=filters), None]
+    chosen: dict[tuple, tuple] = {}  # (story, or version with every_version) -> newest row
+    for sql in streams:
+        rows = _paragraph_rows(archive, filters, params) if sql is None else \
+            archive.db.conn.execute(sql, params)
+        found: set = set()
+        for row in rows:
+            key = row[0] if every_version else row[1]
+            if key not in chosen or chosen[key][0] < row[0]:
+                chosen[key] = row
+            found.add(key)
+            if len(found) >= limit:
                 break
-    cursor.close()
-    return [_hit(archive, query, kind, row) for row in chosen]
+    best = sorted(chosen.values(), key=lambda r: r[0], reverse=True)[:limit]
+    in_updates = {} if kind else _updates_matching(archive, query, [r[0] for r in best])
+    return [_hit(archive, query, row, in_updates) for row in best]
 
 
-def _hit(archive: Archive, query: str, kind: str | None, row: tuple) -> Row:
+def _paragraph_rows(archive: Archive, filters: str, params: dict) -> Iterator[tuple]:
+    """(version, story, 'paragraphs_fts', paragraph) for each version showing a matching
+    paragraph, the most recently first-seen paragraphs first."""
+    conn = archive.db.conn
+    versions_with = _VERSIONS_WITH_PARAGRAPH.format(filters=filters)
+    for (paragraph,) in conn.execute(_SEARCH_PARAGRAPHS, {"query": params["query"]}):
+        yield from conn.execute(versions_with, {**params, "paragraph": paragraph})
+
+
+def _updates_matching(archive: Archive, query: str, version_ids: list[int]
+                      ) -> dict[int, list[str]]:
+    """{version id: kinds of its updates that match the query}, for the chosen versions."""
+    db = archive.db.conn
+    ids = ",".join(str(int(v)) for v in version_ids)
+    updates = {uid: (vid, kind) for uid, vid, kind in
+               db.execute(_UPDATES_OF_VERSIONS.format(ids=ids))} if ids else {}
+    found: dict[int, list[str]] = {}
+    if updates:
+        for (uid,) in db.execute(_UPDATES_MATCHING, {"query": query, "lowest": min(updates)}):
+            if uid in updates:
+                vid, kind = updates[uid]
+                found.setdefault(vid, []).append(kind)
+    return found
+
+
+def _hit(archive: Archive, query: str, row: tuple, in_updates: dict[int, list[str]]) -> Row:
     db = archive.db.conn
     names = ("url", "site", "version", "first_seen", "last_seen", "change", "title")
     hit = dict(zip(names, db.execute(_HIT, [row[0]]).fetchone()))
-    if kind:
-        table, rowid, in_updates = "updates_fts", row[2], [kind]
-    else:
-        query = " OR ".join(_terms(query))  # the snippet shows any of the words
-        paragraph = db.execute(_MATCHING_PARAGRAPH, {"query": query, "version": row[0]})
-        found = paragraph.fetchone()
-        table, rowid = ("paragraphs_fts", found[0]) if found else ("versions_fts", row[0])
-        in_updates = [k for uid, k in db.execute(_UPDATES_OF_VERSION, [row[0]])
-                      if db.execute(_UPDATE_MATCHES, {"query": query, "rowid": uid}).fetchone()]
-    snippet = db.execute(_SNIPPET.format(table=table), {"query": query, "rowid": rowid})
+    snippet = db.execute(_SNIPPET.format(table=row[2]), {"query": query, "rowid": row[3]})
     hit["snippet"] = snippet.fetchone()[0]
-    hit["in_updates"] = list(dict.fromkeys(in_updates))
+    if row[2] == "updates_fts":
+        kinds = [db.execute("select kind from updates where id = ?", [row[3]]).fetchone()[0]]
+    else:
+        kinds = in_updates.get(row[0], [])
+    hit["in_updates"] = list(dict.fromkeys(kinds))
     return hit
 
 
@@ -224,15 +236,15 @@ EXPORTS: dict[str, str] = {
     "pairs": """
         select a.url, a.site, o.version as old_version, v.version as new_version,
                o.first_seen as old_seen, v.first_seen as new_seen, o.title as old_title,
-               v.title as new_title, ot.text as old_text, vt.text as new_text, v.change,
+               v.title as new_title, ot.text as old_text, nt.text as new_text, v.change,
                (select json_group_array(kind) from
                   (select kind from changes where version_id = v.id order by seq)) as kinds
         from versions v
         join versions o on o.article_id = v.article_id
                        and o.version = coalesce(v.base_version, v.version - 1)
-        join articles a on a.id = v.article_id
         join version_texts ot on ot.version_id = o.id
-        join version_texts vt on vt.version_id = v.id
+        join version_texts nt on nt.version_id = v.id
+        join articles a on a.id = v.article_id
         order by v.id""",
 }
 # Columns holding JSON text: decoded in JSON Lines, left as JSON text in CSV.
