@@ -11,6 +11,7 @@ import subprocess
 import sys
 from contextlib import ExitStack
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -19,6 +20,7 @@ from archiver.extract import SiteTemplate
 from archiver.localsite import LocalSite
 from archiver.normalize import site_of
 from archiver.storage import Archive, queries
+from archiver.storage.files import refusal
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_SITE = PROJECT_ROOT / "data" / "demo-site"
@@ -58,6 +60,11 @@ def crawl(db_path: Path, arguments: list[str], extra: list[str] = ()) -> int:
 def run_demo(db_path: Path, *, fresh: bool = True, root: Path = DEMO_SITE) -> int:
     db_path = db_path if db_path.is_absolute() else Path.cwd() / db_path
     if fresh:
+        refused = not_a_demo_archive(db_path)
+        if refused:
+            click.echo(f"Error: {refused}; the demo starts afresh only in an archive of its "
+                       "own (give another --db, or --keep to add to it)", err=True)
+            return 2
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     manifest = load_manifest(root)
@@ -81,6 +88,22 @@ def run_demo(db_path: Path, *, fresh: bool = True, root: Path = DEMO_SITE) -> in
     click.echo(f"\nArchive: {db_path}\nTry: archiver history URL --db {db_path}  |  "
                f"archiver stats --db {db_path}  |  datasette {db_path}")
     return 0
+
+
+def not_a_demo_archive(path: Path) -> str | None:
+    """Why `path` may not be deleted for a fresh demo, or None: only a missing file or an
+    archive of local sites only (what the demo writes) may go."""
+    if not path.exists():
+        return None
+    refused = refusal(path)
+    if refused or path.stat().st_size == 0:
+        return refused or f"{path} is an empty file, not a demo archive"
+    with Archive.open_existing(path) as archive:
+        hosts = {urlsplit(row["url"]).hostname for row in archive.db.query(
+            "select url from articles")}
+    if hosts - {"127.0.0.1", "localhost"}:
+        return f"{path} holds stories of real sites, not a demo archive"
+    return None
 
 
 def _summary(db_path: Path) -> None:

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from archiver.article import Article
 from archiver.datewords import JOINERS, MONTHS
 from archiver.datewords import WORDS as DATE_WORDS
+from archiver.sites import site_of
 from archiver.text import clean_text
 
 _RELATIVE_TIME = re.compile(
@@ -140,12 +141,6 @@ def normalize_url(url: str) -> str:
     elif parts.scheme == "https" and netloc.endswith(":443"):
         netloc = netloc[:-4]
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
-
-
-def site_of(url: str) -> str:
-    """The site a URL belongs to: its host and port, without a leading www."""
-    netloc = urlsplit(url).netloc.lower()
-    return netloc[4:] if netloc.startswith("www.") else netloc
 
 
 def identity_url(fetched_url: str, canonical_url: str | None) -> str:

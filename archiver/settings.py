@@ -1,23 +1,34 @@
 """Scrapy settings for the archiver. Each override says the framework default it replaces."""
 
+import os
+
 BOT_NAME = "technews-archiver"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+# `scrapy crawl` exits non-zero for a run that crawled nothing or only failed (see README).
+COMMANDS_MODULE = "archiver.commands"
 
-# Where the archive lives; `-s ARCHIVER_DB=path` picks another file.
-ARCHIVER_DB = "data/archive.db"
+# Where the archive lives: $ARCHIVER_DB (as for the `archiver` CLI), or `-s ARCHIVER_DB=path`.
+ARCHIVER_DB = os.environ.get("ARCHIVER_DB") or "data/archive.db"
 # Learn each site's repeated blocks (share bars, newsletter boxes...) while crawling.
 ARCHIVER_TEMPLATES = True
 # How many links deep `-a start=` pages are followed.
 ARCHIVER_START_DEPTH = 2
 # At most this many sitemaps (indexes included) are followed in one run.
 ARCHIVER_MAX_SITEMAPS = 500
+# revisit=due: a failing or removed story is tried again after this many hours, doubling
+# after each further failure (up to a week), and no longer once it has failed for this
+# many days (revisit=all still fetches it).
+ARCHIVER_REVISIT_RETRY = 1
+ARCHIVER_REVISIT_GIVE_UP = 30
 # Revisits send If-None-Match / If-Modified-Since; a 304 is a capture of the live version.
 ARCHIVER_CONDITIONAL_REVISITS = True
 
 # The spider only fetches; the page reader learns each site's template and extracts the story
-# on one parse of each page (archiver/reader.py).
+# on one parse of each page (archiver/reader.py), in worker processes beside the crawl (0: in
+# the crawl's own thread).
 SPIDER_MIDDLEWARES = {"archiver.reader.PageReader": 950}
+ARCHIVER_READER_PROCESSES = 1
 
 # Normalize the story; re-read the live version's page with today's extractor (so extractor
 # or template changes never pass for edits); compare and store.
@@ -26,6 +37,12 @@ ITEM_PIPELINES = {
     "pipelines.baseline.BaselinePipeline": 500,
     "pipelines.storage.ArchivePipeline": 800,
 }
+
+# `-s ARCHIVER_REDIS_URL=redis://host:6379/0` makes this crawl one worker of many sharing a
+# frontier in Redis, its captures stored by `archiver ingest` (archiver/distributed/).
+# Unset: nothing changes and Redis is never imported.
+ARCHIVER_REDIS_URL = None
+ADDONS = {"archiver.distributed.addon.Distributed": 0}  # default {}
 
 # Politeness.
 # default "Scrapy/VERSION (+https://scrapy.org)"; say who we are (add a contact with -s USER_AGENT=)
@@ -44,6 +61,9 @@ REMOTE_CONTROL_ENABLED = False  # default True (Scrapy 2.19): it opens a local p
 # A story redirected to another site reaches the spider as a 3xx and is recorded, rather
 # than silently dropped by the offsite filter (archiver/middlewares.py).
 DOWNLOADER_MIDDLEWARES = {"archiver.middlewares.OffsiteRedirectMiddleware": 650}
+
+# Each crawl is a row in the `runs` table, with a summary block at its end.
+EXTENSIONS = {"archiver.runs.RunRecorder": 500}
 
 # Every fetch is recorded, failures included, so the spider sees every status itself.
 HTTPERROR_ALLOW_ALL = True  # default False

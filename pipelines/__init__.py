@@ -5,6 +5,7 @@ from __future__ import annotations
 from scrapy.exceptions import NotConfigured
 
 from archiver.storage import Archive
+from archiver.storage.files import refusal
 
 
 class ArchiveBound:
@@ -24,6 +25,11 @@ class ArchiveBound:
         return cls(crawler, path)
 
     def open_spider(self) -> None:
+        if getattr(self.crawler.spider, "problems", None):
+            return  # arguments refused, nothing will be crawled: create no archive
+        refused = refusal(self.db_path)
+        if refused:
+            raise ValueError(f"ARCHIVER_DB: {refused}")
         self.archive = Archive.open(self.db_path)
 
     def close_spider(self) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timedelta, timezone
+from difflib import get_close_matches
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,8 +38,9 @@ from archiver.capture import failed_capture, now_iso
 from archiver.items import Fetch
 from archiver.links import looks_like_article, looks_like_listing
 from archiver.normalize import normalize_url, parse_instant, site_of
-from archiver.revisit import MODES, Revisit, plan
-from archiver.storage import Archive
+from archiver.revisit import MODES, Backoff, Revisit, archived_revisits
+from archiver.sites import domain_of
+from archiver.storage.files import refusal
 
 MAX_FEED_ENTRIES = 2000
 
@@ -53,8 +55,14 @@ class NewsSpider(SitemapSpider):
 
     def __init__(self, urls: str = "", feeds: str = "", sitemaps: str = "", start: str = "",
                  depth: str | None = None, revisit: str = "", since: str = "", **kwargs: Any):
-        super().__init__(**kwargs)
+        super().__init__()
         self.problems: list[str] = []  # bad -a arguments, reported once the crawl starts
+        # What this run was asked, as given (the runs table records it).
+        self.arguments = {name: value for name, value in [
+            ("urls", urls), ("feeds", feeds), ("sitemaps", sitemaps), ("start", start),
+            ("depth", depth), ("revisit", revisit), ("since", since), *kwargs.items()]
+            if value not in (None, "")}
+        self.problems += unknown_arguments(kwargs)
         self.article_urls = self._web_urls("urls", urls)
         self.feed_urls = self._web_urls("feeds", feeds)
         self.sitemap_urls = self._web_urls("sitemaps", sitemaps)
@@ -74,8 +82,8 @@ class NewsSpider(SitemapSpider):
             self.problems.append(f"revisit={revisit!r}: use revisit=all (or 1) or revisit=due")
         self.conditional = True
         self.db_path: str | None = None
-        # Offsite filtering (redirects included) works on host names; revisits add theirs.
-        self.allowed_domains = sorted({urlsplit(u).hostname for u in self.named_urls})
+        # Offsite filtering (redirects included) works on sites; revisits add theirs.
+        self.allowed_domains = sorted({domain_of(u) for u in self.named_urls})
         self.revisits: list[Revisit] = []
         self.sitemaps_followed = 0
         self._links = LinkExtractor(deny_extensions=None, unique=True)
@@ -87,12 +95,20 @@ class NewsSpider(SitemapSpider):
             spider.depth = crawler.settings.getint("ARCHIVER_START_DEPTH", 2)
         spider.conditional = crawler.settings.getbool("ARCHIVER_CONDITIONAL_REVISITS", True)
         spider.db_path = crawler.settings.get("ARCHIVER_DB")
+        refused = refusal(spider.db_path or "")
+        if refused:
+            spider.problems.append(f"ARCHIVER_DB: {refused}")
         spider.max_sitemaps = crawler.settings.getint("ARCHIVER_MAX_SITEMAPS", 500)
+        worker = bool(crawler.settings.get("ARCHIVER_REDIS_URL"))  # the shared frontier has work
+        if not (spider.named_urls or spider.revisit or spider.problems or worker):
+            spider.problems.append("nothing to crawl: give -a urls=, feeds=, sitemaps=, start= "
+                                   "or revisit=")
         if spider.revisit and not spider.problems:
             sites = {site_of(u) for u in spider.named_urls}
-            spider.revisits = archived_revisits(spider.db_path, sites, spider.revisit)
-            hosts = {urlsplit(r.url).hostname for r in spider.revisits}
-            spider.allowed_domains = sorted(set(spider.allowed_domains) | hosts - {None})
+            spider.revisits = archived_revisits(spider.db_path, sites, spider.revisit,
+                                                 Backoff.from_settings(crawler.settings))
+            domains = {domain_of(r.url) for r in spider.revisits}
+            spider.allowed_domains = sorted(set(spider.allowed_domains) | domains - {""})
         return spider
 
     @property
@@ -118,10 +134,6 @@ class NewsSpider(SitemapSpider):
         if self.problems:
             for problem in self.problems:
                 self.logger.error("Nothing crawled: %s", problem)
-            return
-        if not (self.named_urls or self.revisit):
-            self.logger.error("Nothing to crawl: give -a urls=, feeds=, sitemaps=, start= "
-                              "or revisit=1")
             return
         for revisit in self.revisits:
             request = self._article_request(revisit.url, source="revisit")
@@ -246,13 +258,20 @@ class NewsSpider(SitemapSpider):
         return failed_capture(url, reason, source=source)
 
 
-def archived_revisits(db_path: str | None, sites: set[str], mode: str) -> list[Revisit]:
-    """Archived articles to fetch again (all, or those due), of `sites` when some are given."""
-    if not db_path:
-        return []
-    with Archive.open(db_path) as archive:
-        rows = [r for r in archive.revisit_rows() if not sites or r["site"] in sites]
-    return plan(rows, mode)
+ARGUMENTS = ("urls", "feeds", "sitemaps", "start", "depth", "revisit", "since")
+
+
+def unknown_arguments(given: dict[str, Any]) -> list[str]:
+    """One problem per `-a` name the spider does not know (a typo such as `feed=`); names
+    starting with `_` are a scheduler's own (scrapyd's `_job`) and pass."""
+    problems = []
+    for name in given:
+        if name.startswith("_"):
+            continue
+        close = get_close_matches(name, ARGUMENTS, n=1)
+        hint = f" (did you mean {close[0]}=?)" if close else ""
+        problems.append(f"unknown argument -a {name}={hint}; known: {', '.join(ARGUMENTS)}")
+    return problems
 
 
 def _headers(response: Response) -> list[list[str]]:

@@ -19,14 +19,17 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RET
         "-s", "DOWNLOAD_TIMEOUT=3", "-s", "LOG_LEVEL=INFO"]
 
 
-def run_crawl(db: Path, *args: str, feed: Path | None = None) -> subprocess.CompletedProcess:
-    """`scrapy crawl news` exactly as a user types it, from the project root."""
+def run_crawl(db: Path, *args: str, feed: Path | None = None, expect: int = 0,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`scrapy crawl news` exactly as a user types it, from the project root; `expect` is the
+    exit status the run must end with (1: every fetch failed, 2: bad arguments)."""
     command = [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"ARCHIVER_DB={db}",
                *FAST, *args]
     if feed is not None:
         command += ["-O", str(feed)]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180,
+                            env=env)
+    assert result.returncode == expect, result.stderr[-3000:]
     return result
 
 

@@ -161,7 +161,7 @@ def test_a_template_learned_later_does_not_fake_edits(crawl, db_path):
     with Archive.open(db_path) as archive:
         stored = queries.stats(archive)
         kept = [json.loads(r["paragraphs"]) for r in archive.db.query(
-            "select paragraphs from versions")]
+            "select paragraphs from version_texts")]
     articles = len(spec["articles"])
     assert stored["versions"] == stored["articles"] == articles
     assert all(spec["template_block"] in paragraphs for paragraphs in kept)  # read plainly first
@@ -185,7 +185,7 @@ def test_two_crawls_on_one_archive_lose_nothing(fixture_site, db_path):
 
     crawls = [start("a"), start("b")]
     logs = [c.communicate(timeout=180)[1] for c in crawls]
-    assert [c.returncode for c in crawls] == [0, 0]
+    assert [c.returncode for c in crawls] == [1, 1]  # every fetch a 404: exit 1, yet all kept
     assert not any("Traceback" in log or "locked" in log for log in logs)
     with Archive.open(db_path) as archive:
         assert archive.db["captures"].count == 300
@@ -195,7 +195,8 @@ def test_a_story_that_moves_to_another_site_is_recorded(fixture_site, crawl, db_
     routes = {"/2026/03/moved-story-elsewhere/":
               lambda: (301, {"Location": "http://127.0.0.2:9/2026/03/moved-story/"}, b"")}
     with LocalSite([fixture_site.root / "base"], routes=routes) as site:
-        result = crawl(db_path, "-a", f"urls={site.url('/2026/03/moved-story-elsewhere/')}")
+        result = crawl(db_path, "-a", f"urls={site.url('/2026/03/moved-story-elsewhere/')}",
+                       expect=1)  # its only fetch failed
     with Archive.open(db_path) as archive:
         [row] = archive.db.query("select status, outcome, error from captures")
     assert (row["status"], row["outcome"]) == (301, "failed")

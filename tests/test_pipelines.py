@@ -29,7 +29,7 @@ def _page(paragraphs, extra="") -> bytes:
 def chain(tmp_path):
     crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(tmp_path / "a.db"),
                                        "ARCHIVER_TEMPLATES": False})
-    crawler.spider = NewsSpider.from_crawler(crawler)
+    crawler.spider = NewsSpider.from_crawler(crawler, urls=URL)
     pipes = [build_from_crawler(cls, crawler)
              for cls in (NormalizePipeline, BaselinePipeline, ArchivePipeline)]
     for pipe in pipes[1:]:

@@ -36,14 +36,15 @@ def extract(html: str | bytes, url: str | None = None, *,
         return Article()
 
 
-def extract_tree(root, url: str | None = None, *, template: SiteTemplate | None = None
-                 ) -> Article:
+def extract_tree(root, url: str | None = None, *, template: SiteTemplate | None = None,
+                 on_blocks=None) -> Article:
     """`extract` on a tree already parsed (by `dom.parse`), so that a crawl that also learns
-    the site's template from the page parses it once. The tree is only read, never changed."""
+    the site's template from the page parses it once; `on_blocks` (see `extract_body`) lets
+    it learn from the very walk extraction makes. The tree is only read, never changed."""
     if root is None:
         return Article()
     try:
-        return _read(root, url if isinstance(url, str) else None, template)
+        return _read(root, url if isinstance(url, str) else None, template, on_blocks)
     except Exception:  # noqa: BLE001 - the contract is to never raise on any input
         log.debug("extraction failed for %s", url, exc_info=True)
         return Article()
@@ -71,7 +72,7 @@ def _extract(html, url, template, encoding=None) -> Article:
     return _read(root, url if isinstance(url, str) else None, template)
 
 
-def _read(root, url, template) -> Article:
+def _read(root, url, template, on_blocks=None) -> Article:
     try:
         meta = extract_metadata(root, url)
     except Exception:  # noqa: BLE001 - a metadata oddity must not cost the body
@@ -80,7 +81,7 @@ def _read(root, url, template) -> Article:
     body = root.find("body")
     if body is None:
         body = root
-    paragraphs = extract_body(body, meta.title, meta.authors, template)
+    paragraphs = extract_body(body, meta.title, meta.authors, template, on_blocks=on_blocks)
     declared = meta.jsonld_body
     if declared and len(declared) > 200 and \
             sum(len(p) for p in paragraphs) < 0.3 * len(declared):
