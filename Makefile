@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo distributed-demo test bench bench-queries clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,6 +14,12 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/archiver demo
+
+# The demo with a real Redis (installed by scripts/system-packages.sh when missing), three
+# crawl workers and one archive writer; its archive equals `make demo`'s.
+distributed-demo: $(STAMP)
+	sh scripts/system-packages.sh
+	$(BIN)/python -m archiver.distributed.demo --workers 3
 
 test: $(STAMP)
 	sh scripts/system-packages.sh
@@ -25,6 +31,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/changes.py
 	$(BIN)/python bench/robustness.py
+
+# The archive at 1,000,000 versions (builds it first: about half an hour on 2 cores).
+bench-queries: $(STAMP)
+	$(BIN)/python bench/queries.py
 
 clean:
 	rm -rf $(VENV) data/demo.db data/demo.db-wal data/demo.db-shm

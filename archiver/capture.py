@@ -1,9 +1,9 @@
 """Turn one HTTP answer into a Capture: the story, or the reason there is none.
 
 Pure code with no Scrapy in it, so that every failure rule is testable on plain values. The
-steps are separate so that `archiver.reader` can learn a site's template on the very tree it
+steps are separate so that the crawl can learn a site's template on the very tree it
 extracts from: `capture_of` (the record, and any reason the answer alone gives),
-`parse_page` (one parse), `read_story` (extraction on that tree).
+`parse_page` (one parse), `story_of` (extraction on that tree).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from w3lib.html import get_meta_refresh
 
+from archiver.article import Article
 from archiver.extract import extract_tree
 from archiver.extract.dom import parse
 from archiver.items import Capture, Fetch
@@ -50,9 +51,9 @@ def _other_site(url: str, final_url: str) -> str | None:
 def capture_page(fetch: Fetch, template=None) -> Capture:
     """The capture of one article fetch, read on its own; never raises on what a server sends."""
     capture = capture_of(fetch)
-    if not is_readable(capture):
-        return capture
-    return read_story(capture, parse_page(fetch), template)
+    if is_readable(capture):
+        capture.article, capture.error = story_of(parse_page(fetch), fetch.final_url, template)
+    return capture
 
 
 def capture_of(fetch: Fetch) -> Capture:
@@ -117,18 +118,17 @@ def parse_page(fetch: Fetch):
     return parse(fetch.body, charset_of(fetch.header("content-type")))
 
 
-def read_story(capture: Capture, root, template=None) -> Capture:
-    """Extract the story from the page's parsed tree onto `capture` (or say there is none)."""
+def story_of(root, url: str, template=None, *, on_blocks=None) -> tuple[Article | None,
+                                                                         str | None]:
+    """(the story on a parsed page, None), or (None, why there is none). `on_blocks` lets a
+    crawl learn the site's template from extraction's own walk (see `extract_body`)."""
     try:
-        article = extract_tree(root, capture.final_url, template=template)
+        article = extract_tree(root, url, template=template, on_blocks=on_blocks)
     except Exception as exc:  # the extractor promises not to raise; the archive must not depend on it
-        capture.error = f"extraction failed: {type(exc).__name__}: {exc}"
-        return capture
+        return None, f"extraction failed: {type(exc).__name__}: {exc}"
     if not article.paragraphs:
-        capture.error = "no story text found"
-    else:
-        capture.article = article
-    return capture
+        return None, "no story text found"
+    return article, None
 
 
 def _failure(status: int, content_type: str | None, body: bytes) -> str | None:

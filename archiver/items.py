@@ -69,6 +69,7 @@ class Capture:
     capture_id: int | None = None
     # The current version's stored page as today's extractor reads it (pipelines.baseline).
     baseline: Article | None = None
+    baseline_version: int | None = None  # versions.id the baseline was read from
     story_hash: str | None = None
     outcome: str | None = None
     version: int | None = None

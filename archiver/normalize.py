@@ -1,6 +1,7 @@
 """Normalization: the same story must hash the same however the page happened to be served.
 
-Text: Unicode NFC, invisible characters dropped, whitespace collapsed, and paragraphs that
+Text: cleaned by the one normalizer (`archiver.text.clean_text`: NFC, no control or invisible
+characters, whitespace collapsed), and paragraphs that
 are only page noise (a relative time "2 hours ago", a reading time "5 min read", counters
 "1,234 views", a dateline "Updated: Nov 25, 2026, 10:03 AM ET") or empty dropped, so that
 re-renders never make a version. URLs: tracking parameters and fragments dropped, host lower-cased, so one story has
@@ -12,17 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from datetime import datetime, tzinfo
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archiver.article import Article
+from archiver.datewords import JOINERS, MONTHS
+from archiver.datewords import WORDS as DATE_WORDS
 from archiver.sites import site_of
+from archiver.text import clean_text
 
-# Zero-width and formatting characters that render as nothing but change hashes.
-INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
-_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS), None)
-_SPACE = re.compile(r"\s+")
 _RELATIVE_TIME = re.compile(
     r"^(((last|first)\s+)?(updated|modified|edited|posted|published)\s*:?\s+)?"
     r"(just now|a moment ago|an? (minute|hour|day|week)s? ago|"
@@ -49,20 +48,10 @@ _COUNTERS = re.compile(rf"^{_COUNT}(\s*[|·•,/]\s*{_COUNT})*\.?$", re.IGNORECA
 # a paragraph made only of a label, date words, numbers and punctuation.
 _DATE_LABELS = frozenset(
     ["updated", "modified", "edited", "posted", "published", "aktualisiert", "veröffentlicht", "geändert", "erstellt", "stand", "publié", "publiée", "modifié", "modifiée", "mis", "actualizado", "actualizada", "publicado", "publicada", "modificado"])
-_MONTHS = frozenset(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "januar", "jänner", "februar", "märz", "mär", "mrz", "juni", "juli", "oktober", "dezember", "okt", "dez", "janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout", "septembre", "octobre", "novembre", "décembre", "decembre", "janv", "févr", "fevr", "avr", "juil", "déc", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre", "ene", "abr", "ago", "dic"])
-_DATE_WORDS = _DATE_LABELS | _MONTHS | frozenset(
-    # weekdays
-    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
-    "fri sat sun montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag "
-    "lundi mardi mercredi jeudi vendredi samedi dimanche "
-    "lunes martes miércoles miercoles jueves viernes sábado sabado domingo "
-    # times of day and zones
-    "am pm uhr h hrs utc gmt z et est edt ct cst cdt mt mst mdt pt pst pdt bst ist cet cest "
-    "eet eest wet west mez mesz jst kst aest aedt hkt sgt ast adt hst "
-    # connectors and label words
-    "last first originally zuletzt dernière derniere última ultima on at the of um à a "
-    "de del el le la las los en jour".split())
+# Besides the vocabulary of dates (months, weekdays, zones, clock words, small joining words):
+# the words a dateline adds, "last", "originally", "dernière".
+_DATE_WORDS = _DATE_LABELS | DATE_WORDS | JOINERS | frozenset(
+    "last first originally zuletzt dernière derniere última ultima jour".split())
 _DATE_TOKEN_SPLIT = re.compile(r"[\s,;|·•()\[\]]+")
 _NUMERIC = re.compile(r"\d{1,4}([:./-]\d{1,4}){0,2}(st|nd|rd|th|er|º|h\d\d|h|am|pm)?"
                       r"|\d{4}-\d\d-\d\dt\d\d:\d\d(:\d\d(\.\d+)?)?(z|[+\-]\d\d:?\d\d)?")
@@ -91,7 +80,7 @@ def is_dateline(text: str) -> bool:
         if word not in _DATE_WORDS:
             return False
         label = label or word in _DATE_LABELS
-        when = when or word in _MONTHS
+        when = when or word in MONTHS
     return label and when and any(c.isdigit() for c in text)
 
 
@@ -100,14 +89,6 @@ _TRACKING = re.compile(
     r"mkt_tok|ref_src|ref_url|cmpid|ocid|sr_share|smid|share_id|__twitter_impression)$",
     re.IGNORECASE,
 )
-
-
-def clean_text(text: str | None) -> str:
-    """NFC, no invisible characters, single spaces, no surrounding whitespace."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return _SPACE.sub(" ", text).strip()
 
 
 def is_relative_time(text: str) -> bool:

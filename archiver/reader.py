@@ -16,18 +16,18 @@ one in place.
 from __future__ import annotations
 
 import logging
-import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 
-from archiver.capture import capture_of, is_readable, parse_page, read_story
+from archiver.capture import capture_of, is_readable
 from archiver.items import Capture, Fetch
 from archiver.normalize import site_of
 from archiver.storage import Archive
 from archiver.templates import TemplateBook
+from archiver.workers import PageWorkers, ReaderDied
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +45,12 @@ def _nothing(response) -> list:
 class PageReader:
     """Turn each `Fetch` into a `Capture`: learn the site's template and extract, one parse."""
 
-    def __init__(self, crawler, templates: TemplateBook | None, db_path: str | None):
+    def __init__(self, crawler, templates: TemplateBook | None, db_path: str | None,
+                 processes: int = 0):
         self.crawler = crawler
         self.stats = crawler.stats
         self.templates = templates
+        self.workers = PageWorkers(templates, processes)
         self.db_path = db_path
         self.archive: Archive | None = None
         self.held: dict[str, list[int]] = {}  # site -> ids of its held captures, oldest first
@@ -60,7 +62,8 @@ class PageReader:
         if getattr(crawler.spider, "problems", None):
             db_path = None  # a refused run (bad arguments, foreign ARCHIVER_DB) opens no archive
         templates = TemplateBook.from_crawler(crawler) if db_path else None
-        reader = cls(crawler, templates, db_path)
+        reader = cls(crawler, templates, db_path,
+                     crawler.settings.getint("ARCHIVER_READER_PROCESSES", 0))
         crawler.signals.connect(reader.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(reader.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(reader.spider_closed, signal=signals.spider_closed)
@@ -73,7 +76,7 @@ class PageReader:
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         """Before the spider's first requests: complete what an earlier run left held."""
-        for capture in self.recover():
+        async for capture in self.recover():
             yield capture
         async for item in start:
             yield item
@@ -81,11 +84,11 @@ class PageReader:
     async def process_spider_output(self, response, result: AsyncIterator[Any]
                                     ) -> AsyncIterator[Any]:
         if response.meta.get(_RELEASE):
-            for capture in self.release_all():
+            async for capture in self.release_all():
                 yield capture
         async for item in result:
             if isinstance(item, Fetch):
-                for capture in self.read(item):
+                async for capture in self.read(item):
                     yield capture
             else:
                 yield item
@@ -98,52 +101,75 @@ class PageReader:
             raise DontCloseSpider
 
     def spider_closed(self) -> None:
+        self.workers.close()
         if self.archive is not None:
             self.archive.close()
             self.archive = None
 
     # Reading ----------------------------------------------------------------------------
 
-    def read(self, fetch: Fetch) -> Iterator[Capture]:
+    async def read(self, fetch: Fetch) -> AsyncIterator[Capture]:
         """The capture of `fetch`, after those of its site's held pages once it warms the
         site's template; nothing yet when the page itself is held."""
         capture = capture_of(fetch)
         if not is_readable(capture):
             yield self._logged(capture)
             return
-        root = parse_page(fetch)
-        if self.templates is None:
-            yield self._logged(read_story(capture, root))
-            return
         site = site_of(fetch.final_url)
-        template = self.templates.learn(fetch.final_url, root)
-        if not self.templates.is_warm(site) and self._hold(site, capture):
+        if self.templates is None or self.templates.is_warm(site) or not self._room():
+            # The usual case: one parse and one walk count the page's blocks into its site's
+            # template and extract its story.
+            yield await self._read(capture, fetch, learn=True)
             return
-        yield from self.release(site)
-        yield self._logged(read_story(capture, root, template))
+        await self.workers.learn(fetch)
+        if not self.templates.is_warm(site):
+            self._hold(site, capture)
+            return
+        async for held in self.release(site):  # this page warmed the template
+            yield held
+        yield await self._read(capture, fetch)
 
-    def _hold(self, site: str, capture: Capture) -> bool:
-        """Record `capture` as held (raw body, no story yet); False when no room is left."""
-        if self._archive() is None or sum(map(len, self.held.values())) >= MAX_HELD:
-            return False
+    async def _read(self, capture: Capture, fetch: Fetch, learn: bool = False) -> Capture:
+        try:
+            capture.article, capture.error = await self.workers.story(fetch, learn)
+        except ReaderDied as exc:
+            capture.error = str(exc)
+        return self._logged(capture)
+
+    def _room(self) -> bool:
+        """Whether a page may be held: an archive to hold it in, and fewer than MAX_HELD."""
+        return self._archive() is not None and sum(map(len, self.held.values())) < MAX_HELD
+
+    def _hold(self, site: str, capture: Capture) -> None:
+        """Record `capture` as held (raw body, no story yet), to be read once its site's
+        template is warm."""
         capture.held = True
         result = self.archive.record(capture)
         self.held.setdefault(site, []).append(result.capture_id)
         self.stats.inc_value("archiver/held_for_template")
-        return True
 
-    def release(self, site: str) -> Iterator[Capture]:
+    async def release(self, site: str) -> AsyncIterator[Capture]:
         """Read the held pages of `site`; each capture completes its held row."""
         for capture_id in self.held.pop(site, []):
-            capture = self._complete(capture_id)
-            if capture is not None:
+            row = _held_row(self._archive(), capture_id)
+            if row is None:  # completed meanwhile by another crawl of the same archive
+                continue
+            fetch = _fetch_of(row)
+            capture = capture_of(fetch)
+            capture.completes = capture_id
+            if row["body"] is None and capture.error is None:
+                capture.error = "held capture lost its raw body"
+            if is_readable(capture):
+                yield await self._read(capture, fetch)
+            else:
+                yield self._logged(capture)
+
+    async def release_all(self) -> AsyncIterator[Capture]:
+        for site in list(self.held):
+            async for capture in self.release(site):
                 yield capture
 
-    def release_all(self) -> Iterator[Capture]:
-        for site in list(self.held):
-            yield from self.release(site)
-
-    def recover(self) -> Iterator[Capture]:
+    async def recover(self) -> AsyncIterator[Capture]:
         """Load the held captures an earlier run left (it stopped before reading them): learn
         from them, and read at once those whose site's template is already warm."""
         if self._recovered or self._archive() is None:
@@ -153,28 +179,14 @@ class PageReader:
             site = site_of(row["final_url"])
             self.held.setdefault(site, []).append(row["id"])
             if self.templates is not None and row["body"] is not None:
-                fetch = _fetch_of(row)
-                self.templates.learn(fetch.final_url, parse_page(fetch))
+                await self.workers.learn(_fetch_of(row))
         if self.held:
             logger.info("Completing %d held captures of an earlier run",
                         sum(map(len, self.held.values())))
         for site in list(self.held):
             if self.templates is None or self.templates.is_warm(site):
-                yield from self.release(site)
-
-    def _complete(self, capture_id: int) -> Capture | None:
-        row = _held_row(self._archive(), capture_id)
-        if row is None:  # completed meanwhile by another crawl of the same archive
-            return None
-        fetch = _fetch_of(row)
-        capture = capture_of(fetch)
-        capture.completes = capture_id
-        if row["body"] is None and capture.error is None:
-            capture.error = "held capture lost its raw body"
-        if is_readable(capture):
-            template = self.templates.for_url(fetch.final_url) if self.templates else None
-            read_story(capture, parse_page(fetch), template)
-        return self._logged(capture)
+                async for capture in self.release(site):
+                    yield capture
 
     def _logged(self, capture: Capture) -> Capture:
         if capture.error:
@@ -187,31 +199,25 @@ class PageReader:
         return self.archive
 
 
-_HELD_SQL = ("select c.*, b.data as body from captures c "
-             "left join bodies b on b.sha256 = c.body_sha256 where c.outcome = 'held'")
-
-
 def _held_rows(archive: Archive) -> list[dict[str, Any]]:
-    return [_unpacked(r) for r in archive.db.query(_HELD_SQL + " order by c.id")]
+    return [_with_body(archive, r) for r in archive.held_captures()]
 
 
 def _held_row(archive: Archive, capture_id: int) -> dict[str, Any] | None:
-    rows = list(archive.db.query(_HELD_SQL + " and c.id = ?", [capture_id]))
-    return _unpacked(rows[0]) if rows else None
+    row = archive.held_capture(capture_id)
+    return _with_body(archive, row) if row else None
 
 
-def _unpacked(row: dict[str, Any]) -> dict[str, Any]:
-    if row["body"] is not None:
-        row["body"] = zlib.decompress(row["body"])
+def _with_body(archive: Archive, row: dict[str, Any]) -> dict[str, Any]:
+    row["body"] = archive.body(row["body_sha256"]) if row["body_sha256"] else None
     return row
 
 
 def _fetch_of(row: dict[str, Any]) -> Fetch:
     """The fetch a held capture row recorded, as the spider gave it."""
-    headers = [[name, row[key]] for name, key in (("Content-Type", "content_type"),
-                                                  ("Etag", "etag"),
-                                                  ("Last-Modified", "last_modified"))
-               if row.get(key)]
+    headers = row.get("headers") or [
+        [name, row[key]] for name, key in (("Content-Type", "content_type"), ("Etag", "etag"),
+                                           ("Last-Modified", "last_modified")) if row.get(key)]
     return Fetch(url=row["url"], final_url=row["final_url"], status=row["status"],
                  headers=headers, body=row["body"] or b"", fetched_at=row["fetched_at"],
                  source=row["source"])

@@ -29,8 +29,10 @@ ARCHIVER_REVISIT_GIVE_UP = 30
 ARCHIVER_CONDITIONAL_REVISITS = True
 
 # The spider only fetches; the page reader learns each site's template and extracts the story
-# on one parse of each page (archiver/reader.py).
+# on one parse of each page (archiver/reader.py), in worker processes beside the crawl (0: in
+# the crawl's own thread).
 SPIDER_MIDDLEWARES = {"archiver.reader.PageReader": 950}
+ARCHIVER_READER_PROCESSES = 1
 
 # Normalize the story; re-read the live version's page with today's extractor (so extractor
 # or template changes never pass for edits); compare and store.
@@ -39,6 +41,12 @@ ITEM_PIPELINES = {
     "pipelines.baseline.BaselinePipeline": 500,
     "pipelines.storage.ArchivePipeline": 800,
 }
+
+# `-s ARCHIVER_REDIS_URL=redis://host:6379/0` makes this crawl one worker of many sharing a
+# frontier in Redis, its captures stored by `archiver ingest` (archiver/distributed/).
+# Unset: nothing changes and Redis is never imported.
+ARCHIVER_REDIS_URL = None
+ADDONS = {"archiver.distributed.addon.Distributed": 0}  # default {}
 
 # Politeness.
 # default "Scrapy/VERSION (+https://scrapy.org)"; say who we are (add a contact with -s USER_AGENT=)

@@ -43,13 +43,6 @@ class TemplateBook:
         template = self.for_site(site)
         return len(template.pages) >= template.min_pages
 
-    def learn(self, url: str, root) -> SiteTemplate:
-        """Count the blocks of one parsed page into its site's template; the template."""
-        template = self.for_url(url)
-        if root is not None:
-            template.observe(root, url)
-        return template
-
     def save(self) -> None:
         with Archive.open(self.db_path) as archive:
             archive.save_templates({site: t.to_json() for site, t in self.sites.items()})

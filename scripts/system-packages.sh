@@ -1,9 +1,11 @@
 #!/bin/sh
 # Debian packages the test suite needs, installed only when missing (safe to run every time).
 # chromium: the history page is loaded and screenshotted in headless Chromium (tests/test_history_page.py).
+# redis-server: the distributed crawl's tests and `make distributed-demo`.
 set -e
 need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v redis-server >/dev/null 2>&1 || need="$need redis-server"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else

@@ -81,9 +81,6 @@ class NewsSpider(SitemapSpider):
         self.revisit = MODES.get(revisit.lower()) if revisit else None
         if revisit and self.revisit is None:
             self.problems.append(f"revisit={revisit!r}: use revisit=all (or 1) or revisit=due")
-        if not (self.named_urls or self.revisit or self.problems):
-            self.problems.append("nothing to crawl: give -a urls=, feeds=, sitemaps=, start= "
-                                 "or revisit=")
         self.conditional = True
         self.db_path: str | None = None
         # Offsite filtering (redirects included) works on sites; revisits add theirs.
@@ -107,6 +104,10 @@ class NewsSpider(SitemapSpider):
         spider.max_sitemaps = crawler.settings.getint("ARCHIVER_MAX_SITEMAPS", 500)
         spider.max_links = crawler.settings.getint("ARCHIVER_MAX_LINKS_PER_PAGE", 1000)
         spider.max_feed_entries = crawler.settings.getint("ARCHIVER_MAX_FEED_ENTRIES", 2000)
+        worker = bool(crawler.settings.get("ARCHIVER_REDIS_URL"))  # the shared frontier has work
+        if not (spider.named_urls or spider.revisit or spider.problems or worker):
+            spider.problems.append("nothing to crawl: give -a urls=, feeds=, sitemaps=, start= "
+                                   "or revisit=")
         if spider.revisit and not spider.problems:
             sites = {site_of(u) for u in spider.named_urls}
             spider.revisits = archived_revisits(spider.db_path, sites, spider.revisit,

@@ -161,7 +161,7 @@ def test_a_template_learned_later_does_not_fake_edits(crawl, db_path):
     with Archive.open(db_path) as archive:
         stored = queries.stats(archive)
         kept = [json.loads(r["paragraphs"]) for r in archive.db.query(
-            "select paragraphs from versions")]
+            "select paragraphs from version_texts")]
     articles = len(spec["articles"])
     assert stored["versions"] == stored["articles"] == articles
     assert all(spec["template_block"] in paragraphs for paragraphs in kept)  # read plainly first

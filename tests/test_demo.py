@@ -3,6 +3,7 @@ revisit, by the real `scrapy crawl news`. The archive must hold what the manifes
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from contextlib import ExitStack
@@ -38,13 +39,15 @@ def demo(tmp_path_factory):
             templates = archive.load_templates()
             outcomes = {r["outcome"]: r["n"] for r in archive.db.query(
                 "select outcome, count(*) as n from captures group by outcome")}
+            bodies = {r["sha256"]: (archive.body(r["sha256"]), r["depth"])
+                      for r in archive.db.query("select sha256, depth from bodies")}
         by_path, site_keys = {}, {}
         for spec, server in sites:
             site_keys[spec["dir"]] = site_of(server.base)
             for art in spec["articles"]:
                 by_path[art["path"]] = histories.get(server.url(art["path"]))
     return {"histories": histories, "by_path": by_path, "templates": templates,
-            "sites": site_keys, "outcomes": outcomes}
+            "sites": site_keys, "outcomes": outcomes, "bodies": bodies}
 
 
 def test_every_fetch_is_one_complete_capture(demo):
@@ -52,6 +55,18 @@ def test_every_fetch_is_one_complete_capture(demo):
     articles = len(ARTICLES)
     assert "held" not in demo["outcomes"]
     assert sum(demo["outcomes"].values()) == 2 * articles  # each story fetched once per crawl
+
+
+def test_every_stored_body_comes_back_byte_for_byte(demo):
+    """Bodies are stored compressed against other bodies; each one still reads back exactly,
+    and no chain of dictionaries is deeper than the limit."""
+    from archiver.storage.bodies import MAX_DEPTH
+
+    assert len(demo["bodies"]) >= len(ARTICLES)
+    for sha, (body, depth) in demo["bodies"].items():
+        assert body is not None and hashlib.sha256(body).hexdigest() == sha
+        assert 0 <= depth <= MAX_DEPTH
+    assert any(depth > 0 for _, depth in demo["bodies"].values())  # dictionaries were used
 
 
 def _all_versions(demo):

@@ -1,17 +1,25 @@
 """Metadata sanity: headline without the site name, authors without "By", ISO-8601 dates with
-their time zone, language."""
+their time zone, language; a typed result; caps on what a page can make us store."""
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from lxml import html as lxml_html
+
+import archiver.extract.metadata
 from archiver.extract import extract
 from archiver.extract.metadata import (
+    Metadata,
     detect_language,
+    extract_metadata,
     normalize_date,
     split_authors,
     strip_site_suffix,
 )
+from archiver.extract.metadata.authors import MAX_AUTHORS, MAX_NAME
+from archiver.extract.metadata.titles import MAX_HEADLINE
 
 
 @pytest.mark.parametrize("raw, iso", [
@@ -33,6 +41,27 @@ from archiver.extract.metadata import (
     ("November 19, 2019", "2019-11-19"),
     ("Updated 3 hours ago", None),
     ("", None),
+    # Written for people, read by dateutil with the project's vocabulary.
+    ("Sunday, December 28, 2014,  9:10 PM", "2014-12-28T21:10:00"),
+    ("01:38:07 PM IST Nov 20, 2019", "2019-11-20T13:38:07+05:30"),
+    ("Nov 19, 2019 10:00 AM ET", "2019-11-19T10:00:00-05:00"),
+    ("2024-05-09 13:00:00 +0000 UTC", "2024-05-09T13:00:00+00:00"),
+    ("Tue Nov 19 2019 03:05:46 GMT+0000", "2019-11-19T03:05:46+00:00"),
+    ("10:00 GMT+3 2019-11-19", "2019-11-19T10:00:00+03:00"),
+    ("2021-01-03T17:40:00EET", "2021-01-03T17:40:00+02:00"),
+    ("jueves, 09 enero 2014 10:21", "2014-01-09T10:21:00"),
+    ("25. März 2026, 10:03", "2026-03-25T10:03:00"),
+    ("25 novembre 2026 à 10h03", "2026-11-25T10:03:00"),
+    ("Dec 19th 2025", "2025-12-19"),
+    ("13/11/2025 09:21:40", "2025-11-13T09:21:40"),
+    ("05.11.2019", "2019-11-05"),
+    # Not dates: an impossible month, a day and month that could be either, no year, an
+    # unknown zone (its offset would be a guess), a time range.
+    ("2014-00-29T11:12:28Z", None),
+    ("05/09/2024 10:46:12", None),
+    ("December 29 6:30 PM", None),
+    ("Nov 19, 2019 10:00 AM XYZT", None),
+    ("Thu., January 15, 2026, 3:00 p.m. - 4:00 p.m. ET", None),
 ])
 def test_normalize_date(raw, iso):
     assert normalize_date(raw) == iso
@@ -115,3 +144,40 @@ def test_language_guessed_from_text_when_undeclared():
 ])
 def test_detect_language(text, lang):
     assert detect_language(text) == lang
+
+
+def test_the_metadata_package_imports_by_its_dotted_name():
+    assert archiver.extract.metadata.extract_metadata is extract_metadata
+
+
+def test_metadata_is_a_typed_result():
+    root = lxml_html.document_fromstring(PAGE.format(lang="en-GB", date="2024-05-06T08:30:00Z"))
+    meta = extract_metadata(root, "https://voltage.example/2024/05/plant/?utm_source=x")
+    assert isinstance(meta, Metadata)
+    assert (meta.title, meta.authors, meta.language, meta.site_name) == \
+        ("Battery maker opens plant", ["Mira Okafor"], "en", "Voltage Daily")
+    assert meta.published == "2024-05-06T08:30:00+00:00" and meta.modified is None
+    assert meta.canonical_url == "https://voltage.example/2024/05/plant/?utm_source=x"
+    assert meta.headlines == {"title_tag": "Battery maker opens plant | Tech | Voltage Daily",
+                              "h1": "Battery maker opens plant"}
+
+
+def test_a_megabyte_title_byline_and_headlines_are_capped_at_extraction():
+    huge = "Chip " * 220_000  # 1.1 MB
+    ld = {"@type": "NewsArticle", "headline": huge,
+          "author": [{"name": f"Author Number{'x' * n} Jones"} for n in range(40)]}
+    page = (f"<html><head><title>{huge}</title><meta property='og:title' content='{huge}'>"
+            f"<meta name='twitter:title' content='{huge}'><meta name='author' content='{huge}'>"
+            f"<script type='application/ld+json'>{json.dumps(ld)}</script></head>"
+            f"<body><article><h1>{huge}</h1>"
+            + "<p>The factory will employ four hundred people and make cells for buses.</p>" * 3
+            + "</article></body></html>")
+    art = extract(page)
+    assert art.paragraphs  # the story is still read
+    assert art.title and art.title.startswith("Chip Chip") and art.title.endswith("…")
+    assert len(art.title) <= MAX_HEADLINE
+    assert set(art.headlines) == {"title_tag", "og_title", "twitter_title", "h1", "jsonld"}
+    assert all(len(v) <= MAX_HEADLINE for v in art.headlines.values())
+    assert 0 < len(art.authors) <= MAX_AUTHORS
+    assert all(len(a) < MAX_NAME for a in art.authors)
+    assert split_authors("By " + huge) == []  # a megabyte is no byline

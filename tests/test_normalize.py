@@ -1,17 +1,11 @@
 from archiver.article import Article
 from archiver.normalize import (
     clean_paragraphs,
-    clean_text,
     identity_url,
     normalize_article,
     normalize_url,
     story_hash,
 )
-
-
-def test_clean_text_folds_unicode_invisibles_and_whitespace():
-    decomposed = "Cafe\u0301\u200b  launches\n\tnew\u00a0app"
-    assert clean_text(decomposed) == "Café launches new app"
 
 
 def test_relative_times_and_empty_paragraphs_are_dropped():

@@ -67,3 +67,22 @@ def test_how_many_stories_changed_their_headline_within_an_hour(research_archive
     assert row["stories"] == 1  # OpenAI's A/B test at +15 min; Nvidia's rewrite came after 3.5 h
     within_a_day = HEADLINE_CHANGED_WITHIN_AN_HOUR.replace("<= 1", "<= 24")
     assert next(research_archive.db.query(within_a_day))["stories"] == 2
+
+
+# The same question driven by the full-text index (the README's form): FTS finds the versions
+# holding a word starting with it, and only their diff rows are read, instead of every one.
+UPDATES_ADDING_WORD_FTS = UPDATES_ADDING_WORD.replace(
+    "from diffs d\njoin versions v on v.id = d.version_id",
+    "from versions_fts f\njoin diffs d on d.version_id = f.rowid\n"
+    "join versions v on v.id = d.version_id").replace(
+    "where d.op in", "where versions_fts match '\"' || :word || '\"*'\n  and d.op in")
+
+
+@pytest.mark.parametrize("word", ["recall", "30.000", "update", "charger", "the"])
+def test_the_indexed_form_gives_the_same_answers(research_archive, word):
+    assert "versions_fts match" in UPDATES_ADDING_WORD_FTS
+    slow = list(research_archive.db.query(UPDATES_ADDING_WORD, {"word": word}))
+    fast = list(research_archive.db.query(UPDATES_ADDING_WORD_FTS, {"word": word}))
+    assert fast == slow
+    if word in ("recall", "30.000"):
+        assert fast

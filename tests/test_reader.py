@@ -3,6 +3,8 @@ captures an earlier run left behind completed by the next one."""
 
 from __future__ import annotations
 
+import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
 from archiver.capture import now_iso
@@ -26,9 +28,15 @@ def _story(n: int) -> Fetch:
                  source="urls")
 
 
-def _reader(db) -> PageReader:
-    crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(db)})
+def _reader(db, processes: int = 0) -> PageReader:
+    crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(db),
+                                       "ARCHIVER_READER_PROCESSES": processes})
     return PageReader.from_crawler(crawler)
+
+
+async def _all(captures) -> list:
+    """Every capture an async generator of the reader yields."""
+    return [c async for c in captures]
 
 
 def _held(db) -> list[dict]:
@@ -36,57 +44,78 @@ def _held(db) -> list[dict]:
         return list(archive.db.query("select * from captures where outcome = 'held'"))
 
 
-def test_pages_of_a_new_site_wait_for_its_template(db_path):
+@deferred_f_from_coro_f
+async def test_pages_of_a_new_site_wait_for_its_template(db_path):
     reader = _reader(db_path)
-    assert [list(reader.read(_story(n))) for n in (0, 1)] == [[], []]  # held, not yet read
+    assert [await _all(reader.read(_story(n))) for n in (0, 1)] == [[], []]  # held, not yet read
     held = _held(db_path)
     assert [r["url"] for r in held] == URLS[:2] and all(r["body_sha256"] for r in held)
-    released = list(reader.read(_story(2)))  # the template is warm now
+    released = await _all(reader.read(_story(2)))  # the template is warm now
     assert [c.url for c in released] == URLS[:3]
     assert [c.completes for c in released] == [held[0]["id"], held[1]["id"], None]
     for capture in released:
         assert SUPPORT not in capture.article.paragraphs and len(capture.article.paragraphs) == 4
-    [fourth] = reader.read(_story(3))  # no waiting any more
+    [fourth] = await _all(reader.read(_story(3)))  # no waiting any more
     assert fourth.url == URLS[3] and not fourth.held and fourth.article
     assert reader.stats.get_value("archiver/held_for_template") == 2
     reader.spider_closed()
 
 
-def test_held_pages_are_read_when_the_crawl_runs_dry(db_path):
+@deferred_f_from_coro_f
+async def test_held_pages_are_read_when_the_crawl_runs_dry(db_path):
     reader = _reader(db_path)
     fetch = _story(1)
-    assert list(reader.read(fetch)) == []
-    [capture] = reader.release_all()
+    assert await _all(reader.read(fetch)) == []
+    [capture] = await _all(reader.release_all())
     assert capture.article and capture.fetched_at == fetch.fetched_at and not reader.held
     assert capture.completes == _held(db_path)[0]["id"]
     reader.spider_closed()
 
 
-def test_the_next_run_completes_what_a_killed_run_held(db_path):
+@deferred_f_from_coro_f
+async def test_the_next_run_completes_what_a_killed_run_held(db_path):
     killed = _reader(db_path)
     for n in (0, 1):
-        assert list(killed.read(_story(n))) == []
+        assert await _all(killed.read(_story(n))) == []
     killed.spider_closed()  # no template saved, nothing released: as after SIGKILL
     ids = [r["id"] for r in _held(db_path)]
 
     nxt = _reader(db_path)
-    assert list(nxt.recover()) == []  # learned from, but the site is still cold
-    [*released, own] = nxt.read(_story(2))
+    assert await _all(nxt.recover()) == []  # learned from, but the site is still cold
+    [*released, own] = await _all(nxt.read(_story(2)))
     assert [c.completes for c in released] == ids and own.completes is None
     assert all(SUPPORT not in c.article.paragraphs for c in (*released, own))
     nxt.spider_closed()
 
 
-def test_held_captures_of_a_warm_site_are_completed_at_start(db_path):
+@deferred_f_from_coro_f
+async def test_held_captures_of_a_warm_site_are_completed_at_start(db_path):
     first = _reader(db_path)
     for n in range(4):
-        list(first.read(_story(n)))  # 0 and 1 held; their completions are never stored here
+        await _all(first.read(_story(n)))  # 0 and 1 held; their completions are never stored here
     first.templates.save()  # the site's template, warm, is in the archive
     first.spider_closed()
     ids = [r["id"] for r in _held(db_path)]
     assert len(ids) == 2
     nxt = _reader(db_path)
-    released = list(nxt.recover())
+    released = await _all(nxt.recover())
     nxt.spider_closed()
     assert [c.completes for c in released] == ids
     assert all(SUPPORT not in c.article.paragraphs for c in released)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+@deferred_f_from_coro_f
+async def test_worker_processes_read_and_learn_as_the_crawl_thread_does(tmp_path, processes):
+    """Pages read in worker processes give the same stories, and the crawl's own book ends
+    with the same site template (every page a worker learned from is counted back)."""
+    results = {}
+    for n_proc in (0, processes):
+        reader = _reader(tmp_path / f"{n_proc}.db", n_proc)
+        captures = [c for n in range(5) for c in await _all(reader.read(_story(n)))]
+        book = reader.templates.for_url(URLS[0])
+        results[n_proc] = ([(c.url, c.article.paragraphs) for c in captures],
+                           book.counts, book.placed, list(book.pages))
+        reader.spider_closed()
+    assert results[processes] == results[0]
+    assert len(results[0][0]) == 5 and all(SUPPORT not in p for _, p in results[0][0])

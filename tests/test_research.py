@@ -52,6 +52,7 @@ def test_search_a_phrase_marks_the_hit(demo_archive):
     assert hit["url"] == url_of(demo_archive, KEYFOLD)
     assert hit["version"] == 2 and hit["change"] == "title_change"
     assert "**vault backups**" in hit["snippet"]
+    assert hit["site_name"] == "Patchwire"  # og:site_name, where `site` is the host
     assert hit["in_updates"] == []
 
 
@@ -101,6 +102,7 @@ def test_changes_feed(demo_archive):
     assert [r["at"] for r in feed] == sorted((r["at"] for r in feed), reverse=True)
     [gpu] = [r for r in feed if r["url"] == url_of(demo_archive, GPU) and r["version"] == 2]
     assert gpu["change"] == "correction" and "sentence_edit" in gpu["kinds"]
+    assert gpu["site_name"] == "The Circuit Ledger" and gpu["site"].startswith("127.0.0.1:")
     assert [u["kind"] for u in gpu["updates"]] == ["correction"]
     assert gpu["updates"][0]["text"].startswith("Correction")
     corrections = run_json(demo_archive, "changes", "--kind", "correction")
@@ -145,7 +147,7 @@ def test_export_pairs(demo_archive):
 def test_warc_reads_back_with_warcio(demo_archive, tmp_path):
     from warcio.archiveiterator import ArchiveIterator
 
-    out = tmp_path / "archive.warc.gz"
+    out = tmp_path / "demo-captures.warc.gz"
     counts = run_json(demo_archive, "warc", str(out))
     captures = {row[0]: row for row in sql(
         demo_archive, "select c.fetched_at || ' ' || c.final_url, c.body_sha256, c.status, "
@@ -157,7 +159,9 @@ def test_warc_reads_back_with_warcio(demo_archive, tmp_path):
     with gzip.open(out, "rb") as raw, Archive.open_existing(demo_archive) as archive:
         for record in ArchiveIterator(raw, check_digests="raise"):
             kind = record.rec_type
-            if kind == "response":
+            if kind == "warcinfo":
+                assert record.rec_headers.get_header("WARC-Filename") == "demo-captures.warc.gz"
+            elif kind == "response":
                 payload = record.content_stream().read()
                 date = record.rec_headers.get_header("WARC-Date")
                 uri = record.rec_headers.get_header("WARC-Target-URI")

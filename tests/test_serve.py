@@ -36,13 +36,12 @@ def get(base: str, path: str, **params) -> tuple[int, str]:
         return exc.code, exc.read().decode("utf-8")
 
 
-@pytest.fixture(scope="module")
-def server(demo_archive):
+def _start(command: list[str]):
+    """Start a server command on a free port; yield its base URL while it runs."""
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archiver.cli", "serve", "--db", str(demo_archive), "--port",
-         str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        start_new_session=True)
+    process = subprocess.Popen([*command, "--port", str(port)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -54,9 +53,24 @@ def server(demo_archive):
                 process.kill()
                 pytest.fail(f"archiver serve did not start: {process.stderr.read()[-2000:]}")
             time.sleep(0.2)
-    yield base, demo_archive
+    yield base
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(demo_archive):
+    for base in _start([sys.executable, "-m", "archiver.cli", "serve", "--db",
+                        str(demo_archive)]):
+        yield base, demo_archive
+
+
+def test_plain_datasette_still_works(demo_archive):
+    for base in _start([sys.executable, "-m", "datasette", "serve", str(demo_archive),
+                        "--host", "127.0.0.1"]):
+        status, body = get(base, "/demo/versions.json", _search="vault", _shape="array")
+        assert status == 200 and [r["version"] for r in json.loads(body)] == [1, 2]
+        assert get(base, "/demo/bodies.json")[0] == 200  # no metadata: nothing hidden
 
 
 def rows(base: str, query: str, **params) -> list[dict]:

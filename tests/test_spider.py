@@ -20,6 +20,7 @@ from archiver.reader import PageReader
 from archiver.storage import Archive
 from spiders.news import NewsSpider, parse_since
 from tests.conftest import FIXTURES
+from tests.test_reader import _all
 
 RECALL = "/2026/03/chipmaker-recalls-batteries/"
 ROUTER = "/2026/03/router-firmware-flaw-patched/"
@@ -70,7 +71,8 @@ def test_start_page_yields_stories_and_sections_but_not_offsite_or_tags(tmp_path
                     "http://news.example/security/"}
 
 
-def test_article_page_yields_what_was_fetched_and_the_reader_finds_the_story(tmp_path):
+@deferred_f_from_coro_f
+async def test_article_page_yields_what_was_fetched_and_the_reader_finds_the_story(tmp_path):
     spider = _spider(tmp_path, urls="http://news.example" + RECALL)
     url = "http://news.example" + RECALL
     body = (BASE / RECALL.strip("/") / "index.html").read_bytes()
@@ -80,7 +82,7 @@ def test_article_page_yields_what_was_fetched_and_the_reader_finds_the_story(tmp
     assert isinstance(fetch, Fetch) and fetch.body == body and fetch.status == 200
     assert fetch.headers == [["Content-Type", "text/html"], ["Set-Cookie", "a=1"],
                              ["Set-Cookie", "b=2"]]  # as received, repeats kept
-    [capture] = list(PageReader.from_crawler(spider.crawler).read(fetch))
+    [capture] = await _all(PageReader.from_crawler(spider.crawler).read(fetch))
     assert isinstance(capture, Capture) and capture.error is None
     assert capture.article.title.startswith("Chipmaker recalls")
     assert len(capture.article.paragraphs) >= 3

@@ -18,10 +18,10 @@ from datetime import datetime
 from archiver.changes.align import Alignment, align
 from archiver.changes.markers import detect_marker, marker_time
 from archiver.changes.models import Change, Comparison
-from archiver.changes.text import norm
 from archiver.changes.updates import find_updates
 from archiver.changes.worddiff import word_diff
 from archiver.normalize import is_relative_time
+from archiver.text import clean_text
 
 # most informative first: the main kind of a comparison is the first of these it contains
 PRIORITY = (
@@ -49,7 +49,7 @@ def _paragraphs(article) -> tuple[list[str], list[int]]:
     """Normalised non-empty paragraphs and, for each, its index in the caller's list."""
     texts, index = [], []
     for k, p in enumerate(getattr(article, "paragraphs", None) or ()):
-        t = norm(p)
+        t = clean_text(p)
         if t and not is_relative_time(t):  # "2 hours ago" is a re-render, never an edit
             texts.append(t)
             index.append(k)
@@ -63,27 +63,27 @@ def _when(value):
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return norm(text)
+        return clean_text(text)
 
 
 def _headline_changes(old, new) -> list[Change]:
     out = []
-    ot, nt = norm(getattr(old, "title", None)), norm(getattr(new, "title", None))
+    ot, nt = clean_text(getattr(old, "title", None)), clean_text(getattr(new, "title", None))
     if ot != nt:
         out.append(Change("title_change", ot or None, nt or None, None, {"field": "title"}))
     oh = getattr(old, "headlines", None) or {}
     nh = getattr(new, "headlines", None) or {}
     # a headline present on only one side is usually a template or extraction gap, not an edit
     for key in sorted(set(oh) & set(nh)):
-        a, b = norm(oh[key]), norm(nh[key])
+        a, b = clean_text(oh[key]), clean_text(nh[key])
         if a and b and a != b:
             out.append(Change("title_change", a, b, None, {"field": key}))
     return out
 
 
 def _byline_change(old, new) -> list[Change]:
-    oa = [norm(a) for a in getattr(old, "authors", None) or () if norm(a)]
-    na = [norm(a) for a in getattr(new, "authors", None) or () if norm(a)]
+    oa = [clean_text(a) for a in getattr(old, "authors", None) or () if clean_text(a)]
+    na = [clean_text(a) for a in getattr(new, "authors", None) or () if clean_text(a)]
     okeys, nkeys = {a.casefold() for a in oa}, {a.casefold() for a in na}
     if okeys == nkeys:
         return []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from archiver.changes.stated_time import WORDS as _TIME_WORDS
 from archiver.changes.stated_time import parse_stated_time
-from archiver.changes.text import norm
+from archiver.text import clean_text
 
 # label regex -> (kind, language). Order matters only for readability; the regex alternation
 # below is built longest-first so "Update (Nachtrag)" and "Editor's note" win over prefixes.
@@ -126,7 +126,7 @@ def opens_with_label(text: str) -> bool:
 
 def detect_marker(paragraph: str) -> Marker | None:
     """The marker opening `paragraph`, or None when it is ordinary prose."""
-    text = norm(paragraph)
+    text = clean_text(paragraph)
     if not text or len(text) < 3:
         return None
     m = _MARKER.match(text)

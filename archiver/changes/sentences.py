@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.changes.stated_time import MONTH
+from archiver.datewords import MONTHS
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
 _OPENER = re.compile(r"[\"'“‘«(\[¿¡]*(\w)")
@@ -45,7 +45,7 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
         return False
     if len(bare) == 1 and bare.isalpha():
         return False  # an initial: "J. Smith"
-    if (bare in MONTH or bare.isdigit()) and (following[:1].isdigit() or following in MONTH):
+    if (bare in MONTHS or bare.isdigit()) and (following[:1].isdigit() or following in MONTHS):
         return False  # "Jan. 5", "24. April"
     if _ACRONYM.match(word) or word.lower().rstrip(".") in ("inc", "corp", "ltd", "co", "bros"):
         return following in _STARTERS

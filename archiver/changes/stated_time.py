@@ -1,58 +1,28 @@
 """Turn the date/time written in a marker ("7:02PM ET", "24. April 2013, 19.02 Uhr") into ISO 8601.
 
-Zones: generic names (ET, PT, CT, MT) go through zoneinfo so the offset is right for the date;
-explicit standard/daylight abbreviations (EST, EDT, PDT, CEST, BST, ...) are taken literally.
 A time without a date borrows the date from `published` (seen in the stated zone when both
 have one), a date without a year borrows its year. No zone stated -> no offset, since guessing
 the site's zone would be inventing data. Anything not understood -> None.
+
+Months, weekdays and zones are the project's one vocabulary (`archiver.datewords`): generic
+zone names (ET, PT, CT, MT) go through zoneinfo so the offset is right for the date; explicit
+standard/daylight abbreviations (EST, EDT, PDT, CEST, BST, IST, ...) are taken literally.
+dateutil is not used here: it reads a whole string as one date, while a marker's qualifier
+holds pieces ("7:02 p.m. ET", "24. April") to find, then complete from the publication date.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time
 
-_MONTHS = {
-    1: "january jan januar jänner janvier janv enero ene",
-    2: "february feb februar février fevrier févr fevr febrero",
-    3: "march mar märz maerz mars marzo",
-    4: "april apr avril avr abril abr",
-    5: "may mai mayo",
-    6: "june jun juni juin junio",
-    7: "july jul juli juillet juil julio",
-    8: "august aug août aout agosto ago",
-    9: "september sep sept septembre septiembre setiembre",
-    10: "october oct oktober okt octobre octubre",
-    11: "november nov novembre noviembre",
-    12: "december dec dezember dez décembre decembre diciembre dic",
-}
-MONTH = {name: num for num, names in _MONTHS.items() for name in names.split()}
+from archiver.datewords import MONTHS, REGIONAL_ZONES, ZONES, zone
+from archiver.datewords import WORDS as DATE_WORDS
 
-_ZONES_REGION = {
-    "ET": "America/New_York", "EASTERN": "America/New_York",
-    "CT": "America/Chicago", "CENTRAL": "America/Chicago",
-    "MT": "America/Denver", "MOUNTAIN": "America/Denver",
-    "PT": "America/Los_Angeles", "PACIFIC": "America/Los_Angeles",
-}
-_ZONES_FIXED = {
-    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-    "GMT": 0, "UTC": 0, "Z": 0, "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "MEZ": 1,
-    "CEST": 2, "MESZ": 2, "EET": 2, "EEST": 3,
-}
-_WEEKDAYS = (
-    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun "
-    "montag dienstag mittwoch donnerstag freitag samstag sonntag mo di mi do fr sa so "
-    "lundi mardi mercredi jeudi vendredi samedi dimanche "
-    "lunes martes miércoles miercoles jueves viernes sábado sabado domingo"
-)
 # every word a stated time may contain; markers.py uses it to vet qualifiers
-WORDS = (
-    set(MONTH) | set(_WEEKDAYS.split()) | {z.lower() for z in _ZONES_REGION} | {z.lower() for z in _ZONES_FIXED}
-    | {"am", "pm", "a", "p", "m", "uhr", "h", "noon", "midnight", "mittag", "midi", "today", "heute", "hoy"}
-)
+WORDS = DATE_WORDS | {"today", "heute", "hoy"}
 
-_MON = "|".join(sorted(MONTH, key=len, reverse=True))
+_MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE_RES = [
     ("iso", re.compile(r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})")),
     ("mdy", re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}}))?", re.I)),
@@ -68,10 +38,9 @@ _TIME_RES = [
     re.compile(r"\b(?P<h>\d{1,2})\s*(?:uhr|h)\b", re.I),
 ]
 # case-sensitive on purpose: lower-case "et" is French for "and"
-_ZONE_RE = re.compile(
-    r"\b(" + "|".join(sorted([z for z in list(_ZONES_REGION) + list(_ZONES_FIXED) if z != "Z"], key=len, reverse=True))
-    + r"|Eastern|Pacific|Central|Mountain)\b"
-)
+_ZONE_NAMES = sorted((z for z in ZONES if z != "Z"), key=len, reverse=True)
+_ZONE_RE = re.compile(r"\b(" + "|".join(_ZONE_NAMES + [z.title() for z in REGIONAL_ZONES if len(z) > 2])
+                      + r")\b")
 
 
 def _parse_iso(value: str | None) -> datetime | None:
@@ -100,7 +69,7 @@ def _find_date(text: str, language: str, ref: datetime | None):
             continue
         g = m.groupdict()
         if name in ("mdy", "dmy"):
-            month, day = MONTH[g["mon"].lower()], int(g["d"])
+            month, day = MONTHS[g["mon"].lower()], int(g["d"])
         elif name == "slash":
             a, b = int(g["a"]), int(g["b"])
             month, day = (a, b) if language == "en" else (b, a)
@@ -133,14 +102,9 @@ def _find_time(text: str):
     return None
 
 
-def _zone(text: str, day: date):
+def _zone(text: str):
     m = _ZONE_RE.search(text)
-    if not m:
-        return None
-    name = m.group(1).upper()
-    if name in _ZONES_FIXED:
-        return timezone(timedelta(hours=_ZONES_FIXED[name]))
-    return ZoneInfo(_ZONES_REGION[name])
+    return zone(m.group(1)) if m else None
 
 
 def parse_stated_time(text: str, *, language: str = "en", published: str | None = None) -> str | None:
@@ -153,8 +117,7 @@ def parse_stated_time(text: str, *, language: str = "en", published: str | None 
     clock = _find_time(rest)
     if clock is None:
         return day.isoformat() if day else None
-    zone_probe = day or (ref.date() if ref else date(2000, 1, 15))
-    tz = _zone(rest, zone_probe)
+    tz = _zone(rest)
     if day is None:
         if ref is None:
             return None

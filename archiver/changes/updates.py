@@ -12,14 +12,14 @@ from difflib import SequenceMatcher
 
 from archiver.changes.markers import Marker, detect_marker, marker_time
 from archiver.changes.models import Update
-from archiver.changes.text import norm
+from archiver.text import clean_text
 
 
 def _continues(paragraph: str, marker: Marker | None) -> bool:
     """Does this paragraph visibly run on into the next one?"""
     if marker is not None and marker.only:
         return True
-    return norm(paragraph).endswith(":")
+    return clean_text(paragraph).endswith(":")
 
 
 def _make(paragraphs, marker: Marker, position: str, start: int, end: int, published) -> Update:
@@ -103,23 +103,46 @@ def match_updates(old: list, new: list) -> dict[int, int]:
 
     Same kind is required; then text similarity (word-level) of at least 0.5,
     or 0.3 when the marker line is identical. Pairs are assigned best-first, one to one.
+    Notes carried over word for word are paired first, by exact text, so the word-level
+    comparison only runs on the few notes that changed (a live blog keeps hundreds).
     """
-    scored = []
-    for j, nu in enumerate(new):
-        for i, ou in enumerate(old):
-            if nu.kind != ou.kind:
-                continue
-            s = _similarity(norm(ou.text), norm(nu.text))
-            same_marker = norm(ou.marker).lower() == norm(nu.marker).lower()
-            if s >= 0.5 or (same_marker and s >= 0.3):
-                bonus = (0.01 if same_marker else 0) + (0.01 if ou.position == nu.position else 0)
-                scored.append((s + bonus, -abs(i - j), j, i))
-    scored.sort(reverse=True)
+    old_texts = [clean_text(u.text) for u in old]
+    new_texts = [clean_text(u.text) for u in new]
+    old_markers = [clean_text(u.marker).lower() for u in old]
+    new_markers = [clean_text(u.marker).lower() for u in new]
+
+    def score(i: int, j: int, s: float):
+        same_marker = old_markers[i] == new_markers[j]
+        bonus = (0.01 if same_marker else 0) + (0.01 if old[i].position == new[j].position else 0)
+        return (s + bonus, -abs(i - j), j, i)
+
+    by_text: dict[tuple[str, str], list[int]] = {}
+    for i, u in enumerate(old):
+        by_text.setdefault((u.kind, old_texts[i]), []).append(i)
+    exact = [score(i, j, 1.0) for j, u in enumerate(new)
+             for i in by_text.get((u.kind, new_texts[j]), ())]
     result: dict[int, int] = {}
     used: set[int] = set()
+    _assign(sorted(exact, reverse=True), result, used)
+
+    scored = []
+    for j, nu in enumerate(new):
+        if j in result:
+            continue
+        for i, ou in enumerate(old):
+            if i in used or nu.kind != ou.kind:
+                continue
+            s = _similarity(old_texts[i], new_texts[j])
+            if s >= 0.5 or (old_markers[i] == new_markers[j] and s >= 0.3):
+                scored.append(score(i, j, s))
+    _assign(sorted(scored, reverse=True), result, used)
+    return dict(sorted(result.items()))
+
+
+def _assign(scored: list, result: dict[int, int], used: set[int]) -> None:
+    """Take pairs best-first, each old and new update at most once."""
     for _, _, j, i in scored:
         if j in result or i in used:
             continue
         result[j] = i
         used.add(i)
-    return dict(sorted(result.items()))

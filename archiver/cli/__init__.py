@@ -1,7 +1,8 @@
 """`archiver`: read the archive from the terminal and run the demo.
 
 The group and the options every command shares live here; each command family is a module of
-this package, imported at the end so that it registers its commands on `main`.
+this package, imported at the end so that it registers its commands on `main`. The archive's
+modules (sqlite-utils, change detection) are imported when a command runs, not at start-up.
 """
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ from __future__ import annotations
 import json
 import os
 from textwrap import shorten
+from typing import TYPE_CHECKING
 
 import click
 
 from archiver.settings import ARCHIVER_DB
-from archiver.storage import Archive, queries
+
+if TYPE_CHECKING:
+    from archiver.storage import Archive
 
 DEFAULT_DB = ARCHIVER_DB
 DEMO_DB = "data/demo.db"
@@ -27,6 +31,8 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON."
 
 
 def open_archive(db_path: str) -> Archive:
+    from archiver.storage import Archive
+
     try:
         return Archive.open_existing(db_path)
     except ValueError as exc:
@@ -39,6 +45,8 @@ def print_json(data) -> None:
 
 def article_url(archive: Archive, url: str) -> str:
     """The archived article's own URL for `url` however it was typed, or a clean error."""
+    from archiver.storage import queries
+
     article = queries.article_reached_by(archive, *_spellings(url))
     if article is None:
         raise click.ClickException(f"no article archived for {url}")
@@ -46,6 +54,8 @@ def article_url(archive: Archive, url: str) -> str:
 
 
 def history_or_fail(archive: Archive, url: str) -> dict:
+    from archiver.storage import queries
+
     return queries.history(archive, article_url(archive, url))
 
 
@@ -72,4 +82,10 @@ def clip(text: str | None, width: int) -> str:
 
 
 # Command modules register themselves on `main`; imported last, after what they use.
-from archiver.cli import archive_cmds, operations, research, story  # noqa: E402,F401
+from archiver.cli import (  # noqa: E402,F401
+    archive_cmds,
+    distributed,
+    operations,
+    research,
+    story,
+)

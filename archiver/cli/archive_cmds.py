@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from archiver.cli import DEMO_DB, db_option, json_option, main, open_archive, print_json
-from archiver.storage import queries
 
 
 @main.command()
@@ -16,6 +15,8 @@ from archiver.storage import queries
 @json_option
 def stats(db_path: str, as_json: bool) -> None:
     """What the archive holds."""
+    from archiver.storage import queries
+
     with open_archive(db_path) as archive:
         data = queries.stats(archive)
     if as_json:

@@ -64,17 +64,20 @@ def search(query: str, site, since, until, kind, limit: int, all_versions: bool,
     """Stories whose text or headline matches QUERY (SQLite FTS5: words, "a phrase", OR,
     prefix*), newest first, one hit per story (its latest matching version)."""
     from archiver.research import reads
+    from archiver.research.sites import SiteNames
 
     since, until = _moment(since, "--since"), _moment(until, "--until")
     with open_archive(db_path) as archive:
         hits = reads.search(archive, query, site=site, since=since, until=until, kind=kind,
                             limit=limit, every_version=all_versions)
+        names = SiteNames(archive)
+        hits = [{**h, "site_name": names[h["site"]]} for h in hits]
     if as_json:
         print_json([{**h, "snippet": _marked(h["snippet"], "**", "**")} for h in hits])
         return
     for h in hits:
         where = f" [in {', '.join(h['in_updates'])}]" if h["in_updates"] else ""
-        click.echo(f"{h['first_seen']}  v{h['version']}  {h['url']}{where}")
+        click.echo(f"{h['first_seen']}  {h['site_name']}  v{h['version']}  {h['url']}{where}")
         click.echo(f"    {h['title']}")
         bold = click.style("\x00", bold=True, fg="yellow").split("\x00")
         click.echo(f"    {_marked(h['snippet'], *bold).replace(chr(10), ' ')}", color=None)
@@ -101,11 +104,13 @@ def changes(since, until, site, kind, limit, db_path: str, as_json: bool, as_csv
     """What changed across the archive, newest first: every new version with its change kinds
     and the updates that first appeared in it ("what changed since yesterday": --since 24h)."""
     from archiver.research import reads
+    from archiver.research.sites import SiteNames
 
     since, until = _moment(since, "--since"), _moment(until, "--until")
     with open_archive(db_path) as archive:
-        rows = reads.change_feed(archive, since=since, until=until, site=site, kind=kind,
-                                 limit=limit)
+        names = SiteNames(archive)
+        rows = ({**r, "site_name": names[r["site"]]} for r in reads.change_feed(
+            archive, since=since, until=until, site=site, kind=kind, limit=limit))
         if as_json:
             print_json(list(rows))
         elif as_nl:
@@ -116,7 +121,7 @@ def changes(since, until, site, kind, limit, db_path: str, as_json: bool, as_csv
         else:
             for r in rows:
                 also = [k for k in r["kinds"] if k != r["change"]]
-                click.echo(f"{r['at']}  {r['site']}  v{r['version']} {r['change']}"
+                click.echo(f"{r['at']}  {r['site_name']}  v{r['version']} {r['change']}"
                            f"{' (+' + ', '.join(also) + ')' if also else ''}  {r['title']}")
                 click.echo(f"    {r['url']}")
                 for u in r["updates"]:
@@ -178,11 +183,13 @@ def export(table: str, fmt: str, output: str | None, db_path: str) -> None:
 def warc(output: str, site, since, db_path: str, as_json: bool) -> None:
     """Write every stored capture to OUTPUT (.warc.gz): a `response` record with the page as
     fetched, and a `conversion` record with the story text extracted from it."""
+    from pathlib import Path
+
     from archiver.research.warc import write_warc
 
     since = _moment(since, "--since")
     with open_archive(db_path) as archive, open(output, "wb") as out:
-        counts = write_warc(archive, out, site=site, since=since)
+        counts = write_warc(archive, out, filename=Path(output).name, site=site, since=since)
     if as_json:
         print_json({"output": output, **counts})
     else:
@@ -243,17 +250,10 @@ def raw(url: str, number, capture_id, output, db_path: str) -> None:
 def serve(db_path: str, port: int) -> None:
     """Browse the archive in Datasette on 127.0.0.1, with table descriptions, facets, canned
     queries and each story's history page."""
-    import subprocess
-    import tempfile
     from pathlib import Path
 
-    from archiver.research.datasette import serve_command
+    from archiver.research.datasette import serve as serve_datasette
 
     open_archive(db_path).close()  # a clear error for a missing file, and the schema up to date
-    with tempfile.TemporaryDirectory() as tmp:
-        command = serve_command(Path(db_path), port, Path(tmp) / "metadata.json")
-        click.echo(f"Datasette on http://127.0.0.1:{port}/ (Ctrl-C stops it)", err=True)
-        try:
-            sys.exit(subprocess.call(command))
-        except KeyboardInterrupt:
-            sys.exit(0)
+    click.echo(f"Datasette on http://127.0.0.1:{port}/ (Ctrl-C stops it)", err=True)
+    serve_datasette(Path(db_path), port)

@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from archiver.changes import word_diff
 from archiver.cli import (
     article_url,
     clip,
@@ -18,7 +17,6 @@ from archiver.cli import (
     open_archive,
     print_json,
 )
-from archiver.storage import queries
 
 
 @main.command()
@@ -100,6 +98,9 @@ def diff(url: str, a: int | None, b: int | None, color: bool | None, html_path: 
     if html_path:
         _write_history_page(url, a, b, html_path, db_path)
         return
+    from archiver.changes import word_diff
+    from archiver.storage import queries
+
     with open_archive(db_path) as archive:
         try:
             data = queries.diff(archive, article_url(archive, url), a, b)

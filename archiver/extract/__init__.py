@@ -16,7 +16,7 @@ from lxml import etree
 from archiver.article import Article
 from archiver.extract.body import extract_body
 from archiver.extract.dom import parse
-from archiver.extract.metadata import detect_language, extract_metadata
+from archiver.extract.metadata import Metadata, detect_language, extract_metadata
 from archiver.extract.template import SiteTemplate
 from archiver.extract.text import collapse
 
@@ -36,14 +36,15 @@ def extract(html: str | bytes, url: str | None = None, *,
         return Article()
 
 
-def extract_tree(root, url: str | None = None, *, template: SiteTemplate | None = None
-                 ) -> Article:
+def extract_tree(root, url: str | None = None, *, template: SiteTemplate | None = None,
+                 on_blocks=None) -> Article:
     """`extract` on a tree already parsed (by `dom.parse`), so that a crawl that also learns
-    the site's template from the page parses it once. The tree is only read, never changed."""
+    the site's template from the page parses it once; `on_blocks` (see `extract_body`) lets
+    it learn from the very walk extraction makes. The tree is only read, never changed."""
     if root is None:
         return Article()
     try:
-        return _read(root, url if isinstance(url, str) else None, template)
+        return _read(root, url if isinstance(url, str) else None, template, on_blocks)
     except Exception:  # noqa: BLE001 - the contract is to never raise on any input
         log.debug("extraction failed for %s", url, exc_info=True)
         return Article()
@@ -71,33 +72,32 @@ def _extract(html, url, template, encoding=None) -> Article:
     return _read(root, url if isinstance(url, str) else None, template)
 
 
-def _read(root, url, template) -> Article:
+def _read(root, url, template, on_blocks=None) -> Article:
     try:
         meta = extract_metadata(root, url)
     except Exception:  # noqa: BLE001 - a metadata oddity must not cost the body
         log.debug("metadata failed for %s", url, exc_info=True)
-        meta = {"title": None, "authors": [], "published": None, "modified": None,
-                "language": None, "canonical_url": url, "headlines": {}}
+        meta = Metadata(canonical_url=url)
     body = root.find("body")
     if body is None:
         body = root
-    paragraphs = extract_body(body, meta["title"], meta["authors"], template)
-    declared = meta.get("jsonld_body")
+    paragraphs = extract_body(body, meta.title, meta.authors, template, on_blocks=on_blocks)
+    declared = meta.jsonld_body
     if declared and len(declared) > 200 and \
             sum(len(p) for p in paragraphs) < 0.3 * len(declared):
         # The page renders its story with JavaScript: the publisher's own JSON-LD
         # articleBody is then the only copy of it in the HTML.
         paragraphs = _declared_paragraphs(declared) or paragraphs
-    language = meta["language"]
+    language = meta.language
     if not language and paragraphs:
         language = detect_language(" ".join(paragraphs[:30]))
     return Article(
-        title=meta["title"],
+        title=meta.title,
         paragraphs=paragraphs,
-        authors=meta["authors"],
-        published=meta["published"],
-        modified=meta["modified"],
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
         language=language,
-        canonical_url=meta["canonical_url"],
-        headlines=meta["headlines"],
+        canonical_url=meta.canonical_url,
+        headlines=meta.headlines,
     )

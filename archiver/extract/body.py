@@ -392,8 +392,12 @@ def _join_table_rows(picked: list[Block]) -> list[Block]:
     return out
 
 
-def extract_body(body, title, authors, template=None) -> list[str]:
+def extract_body(body, title, authors, template=None, *, on_blocks=None) -> list[str]:
+    """The story's paragraphs. `on_blocks(blocks)` is called right after the walk, before the
+    template is consulted: a crawl learns the site's template there, from the same walk."""
     blocks, root = walk(body)
+    if on_blocks is not None:
+        on_blocks(blocks)
     skip = template.known_indices(blocks) if template is not None else set()
     weights = None
     if skip:

@@ -32,6 +32,8 @@ _VARYING_CLASS = re.compile(r"\d|^(?:post|type|status|format|category|tag|author
                             r"page-id|entry-category|entry-tag)-|^(?:hentry|sticky|"
                             r"has-post-thumbnail)$", re.I)
 _ANYWHERE = "*"  # the place of a block learned from an Article (text without a page)
+# What one page teaches a template: the (text fingerprint, place) of each of its blocks.
+Placed = frozenset[tuple[str, str]]
 
 
 def place_of(block) -> str:
@@ -81,13 +83,25 @@ class SiteTemplate:
         self.pages: dict[str, None] = {}  # insertion-ordered set of page keys
 
     # -- learning -------------------------------------------------------------
-    def observe(self, page, url: str | None = None, *, encoding: str | None = None) -> None:
+    def observe(self, page, url: str | None = None, *, encoding: str | None = None) -> Placed:
         """Count the blocks of one page (html str/bytes, a parsed tree, or an Article);
-        `encoding` is the charset the HTTP header declared for bytes."""
+        `encoding` is the charset the HTTP header declared for bytes. Returns what was
+        counted, so that a copy of this template elsewhere can `count` the same."""
         try:
             placed = self._fingerprints(page, encoding)
         except Exception:  # noqa: BLE001 - a bad page must not break learning
-            return
+            return frozenset()
+        self.count(placed, url)
+        return placed
+
+    def observe_blocks(self, blocks, url: str | None = None) -> Placed:
+        """Count a page's blocks as the extractor's walk gave them (see `observe`)."""
+        placed = frozenset((fingerprint(b.text), place_of(b)) for b in blocks)
+        self.count(placed, url)
+        return placed
+
+    def count(self, placed: Placed, url: str | None) -> None:
+        """Count one page's (fingerprint, place) pairs, once per distinct page."""
         if not placed:
             return
         fps = {fp for fp, _ in placed}
@@ -103,26 +117,27 @@ class SiteTemplate:
         if max(len(self.counts), len(self.placed)) > 2 * self.max_fingerprints:
             self._prune()
 
-    def _fingerprints(self, page, encoding: str | None = None) -> set[tuple[str, str]]:
+    def _fingerprints(self, page, encoding: str | None = None) -> Placed:
         """(text fingerprint, place) of every block of the page."""
         from archiver.article import Article
         from archiver.extract.blocks import walk
         from archiver.extract.dom import parse
 
         if isinstance(page, Article):
-            return {(fingerprint(p), _ANYWHERE) for p in page.paragraphs}
+            return frozenset((fingerprint(p), _ANYWHERE) for p in page.paragraphs)
         if isinstance(page, (str, bytes, bytearray)):
             root = parse(page, encoding)
         else:
             root = page
         if root is None:
-            return set()
+            return frozenset()
         body = root.find("body") if root.tag == "html" else root
         if body is None:
             body = root
-        # No class-based stripping: we want to learn the furniture single pages keep.
-        blocks, _ = walk(body, strip_boilerplate=False)
-        return {(fingerprint(b.text), place_of(b)) for b in blocks}
+        # The blocks extraction itself walks (inline furniture already skipped): a learned
+        # fingerprint then matches the block extraction asks about.
+        blocks, _ = walk(body)
+        return frozenset((fingerprint(b.text), place_of(b)) for b in blocks)
 
     def _prune(self) -> None:
         for name in ("counts", "placed"):

@@ -9,17 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 
-from archiver.normalize import INVISIBLE_CHARS
+# The extractor's modules know the project's one normalizer by this name.
+from archiver.text import clean_text as collapse
 
-_WS = re.compile(r"\s+")
+__all__ = ["collapse", "core", "fingerprint"]
+
 _DIGITS = re.compile(r"\d+")
 _NONWORD = re.compile(r"[\W_]+")
-_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS), None)
-
-
-def collapse(s: str) -> str:
-    """Collapse every whitespace run (NBSP and line breaks included) to one space."""
-    return _WS.sub(" ", s.translate(_INVISIBLE)).strip()
 
 
 def core(s: str) -> str:

@@ -152,11 +152,17 @@ def metadata(database: str) -> dict[str, Any]:
     }
 
 
-def serve_command(db_path: Path, port: int, metadata_path: Path) -> list[str]:
-    """The `datasette serve` command line for the archive, on 127.0.0.1 only."""
-    import sys
+def serve(db_path: Path, port: int) -> None:
+    """Run `datasette serve` in this process, on 127.0.0.1 only, with the archive's metadata
+    and plugin; returns when the server stops (Ctrl-C, SIGTERM)."""
+    import tempfile
 
-    metadata_path.write_text(json.dumps(metadata(db_path.stem), indent=2), encoding="utf-8")
-    return [sys.executable, "-m", "datasette", "serve", str(db_path), "--host", "127.0.0.1",
-            "--port", str(port), "--metadata", str(metadata_path),
-            "--plugins-dir", str(PLUGINS_DIR), "--setting", "sql_time_limit_ms", "5000"]
+    from datasette.cli import serve as datasette_serve
+
+    with tempfile.TemporaryDirectory() as tmp:
+        metadata_path = Path(tmp) / "metadata.json"
+        metadata_path.write_text(json.dumps(metadata(db_path.stem), indent=2), encoding="utf-8")
+        datasette_serve.main(
+            [str(db_path), "--host", "127.0.0.1", "--port", str(port), "--metadata",
+             str(metadata_path), "--plugins-dir", str(PLUGINS_DIR), "--setting",
+             "sql_time_limit_ms", "5000"], prog_name="archiver serve", standalone_mode=False)

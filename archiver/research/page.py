@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from archiver.research import reads
+from archiver.research.sites import SiteNames
 from archiver.storage import Archive, queries
 
 
@@ -28,9 +28,9 @@ def history_page(archive: Archive, url: str, a: int | None = None, b: int | None
     pair = queries.diff(archive, story["url"], a, b)
     old = (pair["old"]["title"] or "") + "\n\n" + pair["old"]["text"]
     new = (pair["new"]["title"] or "") + "\n\n" + pair["new"]["text"]
-    article = archive.article_for(story["url"])
+    site = archive.article_for(story["url"])["site"]
     return _template().render(
-        story=story, site=site_name(archive, article), pair=pair,
+        story=story, site=SiteNames(archive)[site], pair=pair,
         ops=word_diff(old, new) if pair["from"] != pair["to"] else [("equal", new)],
         timeline=timeline(story), form_action=form_action, web_url=web_url,
     )
@@ -49,24 +49,6 @@ def timeline(story: dict[str, Any]) -> list[dict[str, Any]]:
         entries.append({"at": e["at"], "kind": "event", "item": e})
     order = {"version": 0, "update": 1, "event": 2}
     return sorted(entries, key=lambda e: (e["at"] or "", order[e["kind"]]))
-
-
-def site_name(archive: Archive, article: dict[str, Any]) -> str:
-    """The site as readers know it: og:site_name of the story's latest stored page, else its
-    host without `www.`."""
-    from lxml import html as lxml_html
-
-    page = reads.latest_story_body(archive, article["id"])
-    if page:
-        try:
-            tree = lxml_html.fromstring(page)
-            names = tree.xpath("//meta[@property='og:site_name']/@content")
-        except (ValueError, TypeError, SyntaxError):
-            names = []
-        name = " ".join(str(names[0]).split()) if names else ""
-        if name:
-            return name
-    return article["site"]
 
 
 def web_url(url: str | None) -> str | None:

@@ -168,7 +168,7 @@ def change_feed(archive: Archive, *, since: str | None = None, until: str | None
     db = archive.db.conn
     names = ("id", "at", "site", "url", "version", "change", "compared_with", "title",
              "status")
-    for values in db.execute(sql, params).fetchall() if limit else db.execute(sql, params):
+    for values in db.execute(sql, params):
         row = dict(zip(names, values))
         row["kinds"] = list(dict.fromkeys(k for (k,) in db.execute(_FEED_KINDS, [row["id"]])))
         row["updates"] = [dict(zip(("kind", "position", "stated_time", "text"), u))
@@ -285,16 +285,17 @@ def raw_capture(archive: Archive, article_id: int, *, version: int | None = None
     return dict(zip(names, row)) if row else None
 
 
-_LATEST_STORY_BODY = """
-select body_sha256 from captures
-where article_id = ? and version_id is not null and body_sha256 is not null
-order by id desc limit 1
+_LATEST_SITE_BODY = """
+select c.body_sha256 from captures c
+where c.article_id = (select max(id) from articles where site = ? and current_version)
+  and c.version_id is not null and c.body_sha256 is not null
+order by c.id desc limit 1
 """
 
 
-def latest_story_body(archive: Archive, article_id: int) -> bytes | None:
-    """The raw page of the story's latest capture that showed a version."""
-    row = archive.db.conn.execute(_LATEST_STORY_BODY, [article_id]).fetchone()
+def latest_site_body(archive: Archive, site: str) -> bytes | None:
+    """The raw page of the latest capture of the site's newest story that showed a version."""
+    row = archive.db.conn.execute(_LATEST_SITE_BODY, [site]).fetchone()
     return body(archive, row[0]) if row else None
 
 

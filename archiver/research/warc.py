@@ -24,14 +24,15 @@ from archiver.storage import Archive
 _WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 
-def write_warc(archive: Archive, out: BinaryIO, *, site: str | None = None,
-               since: str | None = None) -> dict[str, int]:
+def write_warc(archive: Archive, out: BinaryIO, *, filename: str = "archive.warc.gz",
+               site: str | None = None, since: str | None = None) -> dict[str, int]:
     """Write every stored capture with a body (filtered by site and fetch time) to `out` as
-    gzipped WARC; returns how many records of each type were written."""
+    gzipped WARC, after a `warcinfo` record naming `filename`; returns how many records of
+    each type were written."""
     from warcio.warcwriter import WARCWriter
 
     writer = WARCWriter(out, gzip=True, warc_version="1.1")
-    writer.write_record(writer.create_warcinfo_record("archive.warc.gz", {
+    writer.write_record(writer.create_warcinfo_record(filename, {
         "software": "technews-archiver (archiver warc)",
         "format": "WARC File Format 1.1",
         "description": "Story captures with the text extracted from each",

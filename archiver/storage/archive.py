@@ -3,7 +3,8 @@
 Each job lives in its own module; this class only binds them to one connection:
 `connection` (open, upgrade, write lock), `identity` (which article a capture is),
 `recording` (the versioning rules and the writes of one capture), `updates` (update
-tracking), `sites` (templates, revisits, the live page for re-extraction).
+tracking), `sites` (templates, revisits, the live page for re-extraction), `bodies` (raw bodies,
+zstd against their closest stored relative), `texts` (distinct paragraphs).
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from sqlite_utils import Database
 
 from archiver.article import Article
 from archiver.items import Capture
-from archiver.storage import connection, identity, recording, sites, updates, versions
+from archiver.storage import (
+    bodies,
+    connection,
+    identity,
+    recording,
+    sites,
+    texts,
+    updates,
+    versions,
+)
 from archiver.storage.recording import RecordResult
 from archiver.storage.versions import version_article
 
@@ -28,6 +38,7 @@ class Archive:
 
     def __init__(self, db: Database):
         self.db = db
+        self.bodies = bodies.BodyStore(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Archive:
@@ -59,10 +70,12 @@ class Archive:
 
     # Writes
 
-    def record(self, capture: Capture) -> RecordResult:
-        """Store one capture and whatever version, updates and events it implies."""
-        with self.writing():
-            return recording.record(self.db, capture)
+    def record(self, capture: Capture, reread: recording.Reread | None = None) -> RecordResult:
+        """Store one capture and whatever version, updates and events it implies, in one
+        transaction. `reread(body, url, content_type)` reads a stored page with today's
+        extractor: needed only when the capture's `baseline` was read from a version that
+        another crawl has replaced since."""
+        return recording.record(self.db, self.bodies, capture, reread)
 
     def save_templates(self, templates: dict[str, str]) -> None:
         from archiver.capture import now_iso
@@ -87,8 +100,34 @@ class Archive:
     def updates_of(self, version_id: int) -> list[dict[str, Any]]:
         return updates.updates_of(self.db, version_id)
 
+    def body(self, sha256: str) -> bytes | None:
+        """A stored raw body, byte for byte, whatever its compression."""
+        return self.bodies.get(sha256)
+
+    def version_paragraphs(self, version_id: int) -> list[str]:
+        """The paragraphs of one version (by `versions.id`), in order."""
+        return texts.version_paragraphs(self.db.conn, version_id)
+
+    def held_captures(self) -> list[dict[str, Any]]:
+        """Every capture still `held` for its site's template, oldest first (with `headers`
+        as a list of [name, value]; the body through `body(sha256)`)."""
+        return sites.held_captures(self.db)
+
+    def held_capture(self, capture_id: int) -> dict[str, Any] | None:
+        """The capture row `capture_id` if it is still held, else None."""
+        rows = sites.held_captures(self.db, capture_id)
+        return rows[0] if rows else None
+
+    def live_page(self, capture: Capture) -> sites.LivePage | None:
+        """The live version of the capture's article and the page it was last seen on."""
+        return sites.live_page(self.db, self.bodies, capture)
+
     def current_page(self, capture: Capture) -> tuple[str, str, bytes, str | None] | None:
-        return sites.current_page(self.db, capture)
+        """(story hash, final URL, raw body, content type) of `live_page`."""
+        page = self.live_page(capture)
+        if page is None:
+            return None
+        return page.version.story_hash, page.url, page.body, page.content_type
 
     def revisit_rows(self) -> list[dict[str, Any]]:
         return sites.revisit_rows(self.db)

@@ -80,3 +80,11 @@ def _while_locked(action, seconds: float = BUSY_TIMEOUT_MS / 1000) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def rows(db: Database, sql: str, params=()) -> list[dict]:
+    """Rows as dicts by plain `execute`: no savepoint around each read, unlike
+    `Database.query`, so the hot path issues only the statements it needs."""
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]

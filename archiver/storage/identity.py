@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from archiver.article import Article
 from archiver.items import Capture
 from archiver.normalize import normalize_url, site_of
+from archiver.storage.connection import rows
 from archiver.storage.versions import live_story
 
 
@@ -17,11 +18,10 @@ def article_for(db: Database, *urls: str | None) -> dict[str, Any] | None:
         if not url:
             continue
         for candidate in {url, normalize_url(url)}:
-            rows = list(db.query(
-                "select a.* from article_urls u join articles a on a.id = u.article_id "
-                "where u.url = ?", [candidate]))
-            if rows:
-                return rows[0]
+            found = rows(db, "select a.* from article_urls u join articles a "
+                         "on a.id = u.article_id where u.url = ?", [candidate])
+            if found:
+                return found[0]
     return None
 
 
@@ -48,6 +48,12 @@ def find_article(db: Database, capture: Capture) -> tuple[dict[str, Any] | None,
     return article, identity
 
 
+def is_alias(db: Database, article: dict[str, Any] | None, capture: Capture) -> bool:
+    """Is the URL the capture asked for another address of `article`? Not when it
+    redirected to another story."""
+    return article is None or _similar(db, article, capture.article)
+
+
 def _similar(db: Database, article: dict[str, Any], story: Article) -> bool:
     """At least half of the shorter text's paragraphs are shared (or no text to compare)."""
     live = live_story(db, article)
@@ -58,19 +64,18 @@ def _similar(db: Database, article: dict[str, Any], story: Article) -> bool:
 
 
 def ensure_article(db: Database, capture: Capture, article: dict[str, Any] | None,
-                   identity: str) -> dict[str, Any]:
-    """The article `find_article` gave, created if new, with the capture's URLs."""
+                   identity: str, alias: bool) -> dict[str, Any]:
+    """The article `find_article` gave, created if new, with the capture's URLs (the URL
+    asked for too when `alias`: see `is_alias`)."""
     if article is None:
-        articles = db["articles"]
-        articles.insert({
-            "url": identity, "canonical_url": capture.article.canonical_url,
-            "site": site_of(identity), "first_seen": capture.fetched_at,
-            "last_seen": capture.fetched_at, "current_version": None,
-            "latest_version": 0, "status": "live",
-        })
-        article = articles.get(articles.last_pk)
+        at = capture.fetched_at
+        article_id = db.execute(
+            "insert into articles (url, canonical_url, site, first_seen, last_seen, "
+            "current_version, latest_version, status) values (?, ?, ?, ?, ?, null, 0, 'live')",
+            [identity, capture.article.canonical_url, site_of(identity), at, at]).lastrowid
+        article = rows(db, "select * from articles where id = ?", [article_id])[0]
     urls = {identity, normalize_url(capture.final_url)}
-    if _similar(db, article, capture.article):  # a redirect from elsewhere is no alias
+    if alias:
         urls.add(normalize_url(capture.url))
     for url in urls:
         db.execute("insert or ignore into article_urls (url, article_id) values (?, ?)",

@@ -7,7 +7,8 @@ from typing import Any
 
 from archiver.changes import compare
 from archiver.normalize import normalize_url
-from archiver.storage.archive import Archive, version_article
+from archiver.storage.archive import Archive
+from archiver.storage.versions import version_article, versions_of
 
 
 def _update(row: dict[str, Any]) -> dict[str, Any]:
@@ -64,8 +65,7 @@ def history(archive: Archive, url: str) -> dict[str, Any] | None:
     if article is None:
         return None
     db = archive.db
-    versions = db.query("select * from versions where article_id = ? order by version",
-                        [article["id"]])
+    versions = versions_of(db, article["id"])
     events = db.query("select at, kind, detail from events where article_id = ? order by id",
                       [article["id"]])
     failures = db.query("select fetched_at, url, final_url, status, outcome, error "
@@ -149,8 +149,9 @@ def stats(archive: Archive) -> dict[str, Any]:
         "versions": count("select count(*) as n from versions"),
         "captures": count("select count(*) as n from captures"),
         "failed_captures": count("select count(*) as n from captures where outcome = 'failed'"),
-        "updates": count(
-            "select count(distinct article_id || '-' || update_key) as n from updates"),
+        # distinct pairs read straight off the (article_id, update_key) index (m020)
+        "updates": count("select count(*) as n from "
+                         "(select distinct article_id, update_key from updates)"),
         "removed_articles": count("select count(*) as n from articles where status = 'removed'"),
         "changes_by_kind": by("change", "versions"),
         "change_records_by_kind": by("kind", "changes"),

@@ -1,46 +1,51 @@
 """Write one capture and whatever version, updates and events it implies.
 
-The rules that keep the archive honest live here:
-- a capture that `compare()` finds unchanged against the article's current version (story,
-  byline, declared modified time and headline variants; whitespace and Unicode form never
-  count) only bumps `last_seen`;
-- one whose story equals an older version is a return to it (an event), never a new version;
-- anything else is a new version, classified against the current one by `archiver.changes`
-  (so a bare re-dating or byline change is a version too, labelled `redated`/`byline_change`);
-- but not when the capture equals its `baseline`, the current version's own stored page read
-  again by today's extractor: then the extraction changed, not the page. Change records are
-  computed against that baseline, so they never report extractor drift as an edit;
-- a declared modified time within an hour of the fetch, when nothing else changed, is not a
-  re-dating (pages that stamp their render time, or a cached copy's, on every request);
-- a 404/410 or a redirect to the home page or to another site for a known article is a
-  `removed` event, and a story seen again after that a `restored` one.
+The rules are pure functions in `archiver.changes.versioning`; this module reads what they
+need, and carries out their answer. The expensive part (comparison, update matching, body
+compression) is planned from a consistent snapshot BEFORE the write lock is taken; under the
+lock the story's state is read again, and only if another crawl changed it in between is the
+plan made again there. So the decision and its writes always see the same current version,
+and the lock is held only for a few plain SQL statements.
 """
 
 from __future__ import annotations
 
 import json
-import zlib
-from dataclasses import dataclass
-from datetime import timedelta
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
 
 from archiver.article import Article
-from archiver.changes import compare
+from archiver.changes.versioning import (
+    Decision,
+    Stored,
+    decide,
+    differs,
+    is_removal,
+    lifecycle_event,
+)
 from archiver.items import Capture
-from archiver.normalize import parse_instant
-from archiver.storage.identity import article_for, ensure_article, find_article
-from archiver.storage.updates import public_update, store_updates, updates_of
-from archiver.storage.versions import live_story, version_article, version_row
+from archiver.normalize import site_of
+from archiver.storage.bodies import BodyStore, Packed, pack
+from archiver.storage.connection import writing
+from archiver.storage.identity import article_for, ensure_article, find_article, is_alias
+from archiver.storage.sites import version_page
+from archiver.storage.texts import store_version_text
+from archiver.storage.updates import insert_updates, plan_updates, public_update, updates_of
+from archiver.storage.versions import current_version, same_story
 
-REMOVED_STATUSES = (404, 410)
-STAMP_WINDOW = timedelta(hours=1)  # render time, or a cache of it
+# Re-reads a stored page with today's extractor: (body, url, content type) -> Article.
+Reread = Callable[[bytes, str, "str | None"], Article]
 
 
 @dataclass
 class RecordResult:
-    outcome: str  # new_version | unchanged | returned | failed | removed | held
+    # new_version | unchanged | returned | failed | removed | held; duplicate: the held
+    # capture this one completes was completed by another crawl, nothing written
+    outcome: str
     article_id: int | None = None
     version: int | None = None
     change: str | None = None
@@ -48,69 +53,164 @@ class RecordResult:
     capture_id: int | None = None
 
 
+@dataclass
+class Plan:
+    """A story capture's decision and everything needed to write it."""
+
+    article: dict[str, Any] | None
+    identity: str
+    decision: Decision
+    current: Stored | None = None
+    alias: bool = True  # the URL asked for is another address of the story
+    updates: list[dict[str, Any]] = field(default_factory=list)  # of a new version
+    seen_updates: list[dict[str, Any]] = field(default_factory=list)  # of a version seen again
+
+    def still_holds(self, db: Database, capture: Capture) -> bool:
+        """Is the story still in the state this plan was made from?"""
+        if self.article is None:
+            return find_article(db, capture)[0] is None
+        row = db.execute("select current_version, latest_version, status from articles "
+                         "where id = ?", [self.article["id"]]).fetchone()
+        return row == (self.article["current_version"], self.article["latest_version"],
+                       self.article["status"])
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def record(db: Database, capture: Capture) -> RecordResult:
-    """Store one capture (inside the caller's write transaction)."""
-    _store_body(db, capture.body, capture.body_sha256)
-    if capture.held:
-        return RecordResult("held", capture_id=_insert_capture(db, capture, "held", None, None))
-    if capture.status == 304:
-        return _record_not_modified(db, capture)
-    if capture.error or capture.article is None:
-        return _record_failure(db, capture)
-    return _record_story(db, capture)
+def record(db: Database, bodies: BodyStore, capture: Capture, reread: Reread | None = None
+           ) -> RecordResult:
+    """Store one capture: planned outside the write lock, written in one transaction."""
+    packed = _pack_body(db, bodies, capture)
+    plan = None
+    if capture.article is not None and not capture.held and not capture.error \
+            and capture.status != 304:
+        with _snapshot(db):
+            plan = _plan_story(db, bodies, capture, reread)
+    with writing(db):
+        if capture.completes and not _still_held(db, capture.completes):
+            return RecordResult("duplicate", capture_id=capture.completes)
+        if packed is not None and bodies.put(packed) and packed.dictionary is None \
+                and capture.article is not None:
+            bodies.make_key_frame(site_of(capture.final_url), packed.sha256)
+        if capture.held:
+            return RecordResult("held", capture_id=_insert_capture(db, capture, "held", None,
+                                                                   None))
+        if capture.status == 304:
+            return _record_not_modified(db, capture)
+        if plan is None:
+            return _record_failure(db, capture)
+        if not plan.still_holds(db, capture):  # another crawl wrote this story meanwhile
+            plan = _plan_story(db, bodies, capture, reread)
+        return _record_story(db, capture, plan)
 
 
-def _store_body(db: Database, body: bytes | None, sha256: str | None) -> None:
-    if body is None or sha256 is None:
-        return
-    db.execute(
-        "insert or ignore into bodies (sha256, size, data) values (?, ?, ?)",
-        [sha256, len(body), zlib.compress(body, 6)],
-    )
+def _still_held(db: Database, capture_id: int) -> bool:
+    """Is this held capture row still waiting? (Another crawl may have completed it.)"""
+    row = db.execute("select outcome from captures where id = ?", [capture_id]).fetchone()
+    return row is not None and row[0] == "held"
+
+
+class _snapshot:
+    """A read transaction: every read inside sees one state of the archive."""
+
+    def __init__(self, db: Database):
+        self.conn = db.conn
+
+    def __enter__(self):
+        self.conn.execute("BEGIN")
+
+    def __exit__(self, *exc):
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+
+def _pack_body(db: Database, bodies: BodyStore, capture: Capture) -> Packed | None:
+    """The capture's raw body compressed against its closest stored relative, or None when
+    there is no body or it is stored already."""
+    body, sha = capture.body, capture.body_sha256
+    if body is None or sha is None:
+        return None
+    with _snapshot(db):
+        if bodies.has(sha):
+            return None
+        references = bodies.references(capture.url, site_of(capture.final_url))
+    return pack(sha, body, references)
+
+
+def _plan_story(db: Database, bodies: BodyStore, capture: Capture, reread: Reread | None
+                ) -> Plan:
+    story = capture.article
+    article, identity = find_article(db, capture)
+    current = current_version(db, article) if article else None
+    baseline = capture.baseline
+    if current is not None and capture.baseline_version not in (None, current.id):
+        baseline = None  # read from a version that is no longer the current one
+        if reread is not None and differs(current.article, story):
+            baseline = _reread_current(db, bodies, current, reread)
+    same = same_story(db, article["id"], capture.story_hash) if article else []
+    decision = decide(story, capture.story_hash, capture.fetched_at, current, baseline, same)
+    plan = Plan(article, identity, decision, current, is_alias(db, article, capture))
+    if decision.version is not None:
+        plan.seen_updates = [public_update(u) for u in updates_of(db, decision.version.id)]
+    if decision.outcome == "new_version":
+        aid = article["id"] if article else None
+        number = (article["latest_version"] if article else 0) + 1
+        plan.updates = plan_updates(db, aid, number, story, decision.comparison,
+                                    current.id if current else None)
+    return plan
+
+
+def _reread_current(db: Database, bodies: BodyStore, current: Stored, reread: Reread
+                    ) -> Article | None:
+    page = version_page(db, bodies, current.id)
+    return reread(page[1], page[0], page[2]) if page else None
 
 
 def _insert_capture(db: Database, capture: Capture, outcome: str, article_id: int | None,
                     version_id: int | None) -> int:
-    table = db["captures"]
-    row = {
-        "article_id": article_id, "version_id": version_id, "url": capture.url,
-        "final_url": capture.final_url, "fetched_at": capture.fetched_at,
-        "status": capture.status, "content_type": capture.content_type,
-        "etag": capture.etag, "last_modified": capture.last_modified,
-        "body_sha256": capture.body_sha256 if capture.body is not None else None,
-        "source": capture.source, "outcome": outcome, "error": capture.error,
-    }
+    headers = getattr(capture, "headers", None)
+    if isinstance(headers, dict):
+        headers = list(headers.items())
+    values = [article_id, version_id, capture.url, capture.final_url, capture.fetched_at,
+              capture.status, capture.content_type, capture.etag, capture.last_modified,
+              capture.body_sha256 if capture.body is not None else None, capture.source,
+              outcome, capture.error, _json([list(h) for h in headers]) if headers else None]
     if capture.completes:  # the held row of this same fetch becomes the full record
-        table.update(capture.completes, row)
+        db.execute(
+            "update captures set article_id = ?, version_id = ?, url = ?, final_url = ?, "
+            "fetched_at = ?, status = ?, content_type = ?, etag = ?, last_modified = ?, "
+            "body_sha256 = ?, source = ?, outcome = ?, error = ?, headers = ? where id = ?",
+            [*values, capture.completes])
         return capture.completes
-    table.insert(row)
-    return table.last_pk
+    return db.execute(
+        "insert into captures (article_id, version_id, url, final_url, fetched_at, status, "
+        "content_type, etag, last_modified, body_sha256, source, outcome, error, headers) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values).lastrowid
 
 
 def _event(db: Database, article_id: int, capture_id: int, at: str, kind: str,
            detail: Any) -> None:
-    db["events"].insert({"article_id": article_id, "capture_id": capture_id, "at": at,
-                         "kind": kind, "detail": _json(detail)})
+    db.execute("insert into events (article_id, capture_id, at, kind, detail) "
+               "values (?, ?, ?, ?, ?)", [article_id, capture_id, at, kind, _json(detail)])
+
+
+def _set_status(db: Database, article_id: int, status: str) -> None:
+    db.execute("update articles set status = ? where id = ?", [status, article_id])
 
 
 def _record_failure(db: Database, capture: Capture) -> RecordResult:
     article = article_for(db, capture.url, capture.final_url, capture.identity)
-    gone = capture.status in REMOVED_STATUSES or (capture.error or "").startswith(
-        ("redirected to the home page", "redirected to another site"))
-    outcome = "removed" if article and gone else "failed"
+    outcome = "removed" if article and is_removal(capture.status, capture.error) else "failed"
     article_id = article["id"] if article else None
     capture_id = _insert_capture(db, capture, outcome, article_id, None)
-    result = RecordResult(outcome, article_id, capture_id=capture_id)
-    if outcome == "removed" and article["status"] != "removed":
+    if article and lifecycle_event(article["status"], outcome) == "removed":
         _event(db, article_id, capture_id, capture.fetched_at, "removed",
                {"status": capture.status, "final_url": capture.final_url,
                 "reason": capture.error})
-        db["articles"].update(article_id, {"status": "removed"})
-    return result
+        _set_status(db, article_id, "removed")
+    return RecordResult(outcome, article_id, capture_id=capture_id)
 
 
 def _record_not_modified(db: Database, capture: Capture) -> RecordResult:
@@ -119,129 +219,84 @@ def _record_not_modified(db: Database, capture: Capture) -> RecordResult:
     if article is None or not article["current_version"]:
         capture.error = "HTTP 304 for a page the archive does not hold"
         return _record_failure(db, capture)
-    current = version_row(db, article["id"], article["current_version"])
-    result = _seen_again(db, capture, article, current, "unchanged")
+    version_id = db.execute("select id from versions where article_id = ? and version = ?",
+                            [article["id"], article["current_version"]]).fetchone()[0]
+    result = _seen_again(db, capture, article, version_id, article["current_version"],
+                         "unchanged")
     _restore_if_removed(db, article, result, capture.fetched_at)
     return result
 
 
-def _record_story(db: Database, capture: Capture) -> RecordResult:
-    article, identity = find_article(db, capture)
-    live = live_story(db, article) if article else None
-    if live is not None and _not_the_story(live, capture.article):
+def _record_story(db: Database, capture: Capture, plan: Plan) -> RecordResult:
+    decision = plan.decision
+    if decision.outcome == "not_the_story":
         capture.error = "not the story: shares nothing with the archived version"
         return _record_failure(db, capture)
-    article = ensure_article(db, capture, article, identity)
-    aid, at = article["id"], capture.fetched_at
-    current = (version_row(db, aid, article["current_version"])
-               if article["current_version"] else None)
-    result = _story_outcome(db, capture, article, current)
-    _restore_if_removed(db, article, result, at)
+    article = ensure_article(db, capture, plan.article, plan.identity, plan.alias)
+    if decision.outcome == "new_version":
+        result = _new_version(db, capture, article, plan)
+    else:
+        seen = decision.version
+        result = _seen_again(db, capture, article, seen.id, seen.number, decision.outcome,
+                             plan.seen_updates)
+        if decision.outcome == "returned":
+            _event(db, article["id"], result.capture_id, capture.fetched_at,
+                   "returned_to_version",
+                   {"version": seen.number,
+                    "from_version": plan.current.number if plan.current else None})
+    _restore_if_removed(db, article, result, capture.fetched_at)
     return result
 
 
 def _restore_if_removed(db: Database, article: dict[str, Any], result: RecordResult,
                         at: str) -> None:
     """A removed article seen again (a story, or a 304 for it) is back: say so, and when."""
-    if article["status"] == "removed":
-        db["articles"].update(article["id"], {"status": "live"})
+    if lifecycle_event(article["status"], result.outcome) == "restored":
+        _set_status(db, article["id"], "live")
         _event(db, article["id"], result.capture_id, at, "restored",
                {"version": result.version, "outcome": result.outcome})
 
 
-def _story_outcome(db: Database, capture: Capture, article: dict, current: dict | None
-                   ) -> RecordResult:
-    aid, at, story = article["id"], capture.fetched_at, capture.article
-    comparison = compare(version_article(current) if current else None, story)
-    if current and comparison.kind != "unchanged" and capture.baseline is not None:
-        comparison = compare(capture.baseline, story)
-    if current and (comparison.kind == "unchanged" or _stamped_now(comparison, capture)):
-        return _seen_again(db, capture, article, current, "unchanged")
-    earlier = _earlier(db, aid, capture, current)
-    if earlier:
-        result = _seen_again(db, capture, article, earlier, "returned")
-        _event(db, aid, result.capture_id, at, "returned_to_version",
-               {"version": earlier["version"],
-                "from_version": current["version"] if current else None})
-        return result
-    return _new_version(db, capture, article, current, comparison)
-
-
-def _earlier(db: Database, aid: int, capture: Capture, current: dict | None
-             ) -> dict[str, Any] | None:
-    """The older version this capture returns to, if any (a flip-flop or a rollback).
-
-    A story (title and paragraphs) equal to an older version's returns to it, preferring
-    one whose byline, dates and headline variants match too. When the story equals the
-    current version's and only that metadata differs, only such a full match is a return;
-    otherwise the capture is a new version (redated, byline_change, title_change).
-    """
-    rows = [r for r in db.query(
-        "select * from versions where article_id = ? and story_hash = ? "
-        "order by version desc", [aid, capture.story_hash])
-        if not current or r["id"] != current["id"]]
-    for row in rows:
-        if compare(version_article(row), capture.article).kind == "unchanged":
-            return row
-    if rows and not (current and current["story_hash"] == capture.story_hash):
-        return rows[0]
-    return None
-
-
-def _seen_again(db: Database, capture: Capture, article: dict, version: dict, outcome: str
-                ) -> RecordResult:
+def _seen_again(db: Database, capture: Capture, article: dict, version_id: int, number: int,
+                outcome: str, updates: list[dict[str, Any]] | None = None) -> RecordResult:
     at = capture.fetched_at
-    db["versions"].update(version["id"], {"last_seen": at})
-    db["articles"].update(article["id"], {"last_seen": at,
-                                          "current_version": version["version"]})
-    capture_id = _insert_capture(db, capture, outcome, article["id"], version["id"])
-    updates = [public_update(u) for u in updates_of(db, version["id"])]
-    return RecordResult(outcome, article["id"], version["version"], None, updates, capture_id)
+    db.execute("update versions set last_seen = ? where id = ?", [at, version_id])
+    db.execute("update articles set last_seen = ?, current_version = ? where id = ?",
+               [at, number, article["id"]])
+    capture_id = _insert_capture(db, capture, outcome, article["id"], version_id)
+    if updates is None:
+        updates = [public_update(u) for u in updates_of(db, version_id)]
+    return RecordResult(outcome, article["id"], number, None, updates, capture_id)
 
 
-def _new_version(db: Database, capture: Capture, article: dict, current: dict | None,
-                 comparison) -> RecordResult:
+def _new_version(db: Database, capture: Capture, article: dict, plan: Plan) -> RecordResult:
     story, at, aid = capture.article, capture.fetched_at, article["id"]
+    comparison = plan.decision.comparison
     number = article["latest_version"] + 1
-    versions = db["versions"]
-    versions.insert({
-        "article_id": aid, "version": number, "first_seen": at, "last_seen": at,
-        "story_hash": capture.story_hash, "change": comparison.kind,
-        "base_version": current["version"] if current else None, "title": story.title,
-        "authors": _json(story.authors), "published": story.published,
-        "modified": story.modified, "language": story.language,
-        "canonical_url": story.canonical_url, "headlines": _json(story.headlines),
-        "paragraphs": _json(story.paragraphs), "text": story.text,
-    })
-    version_id = versions.last_pk
-    updates = store_updates(db, aid, version_id, number, story, comparison, current)
-    db["changes"].insert_all(
-        {"article_id": aid, "version_id": version_id, "version": number, "seq": i,
-         "kind": c.kind, "paragraph": c.paragraph, "old": c.old, "new": c.new,
-         "detail": _json(c.detail)}
-        for i, c in enumerate(comparison.changes))
-    db["diffs"].insert_all(
-        {"version_id": version_id, "seq": i, "level": row.level, "op": row.op,
-         "old_index": row.old_index, "new_index": row.new_index,
-         "old_text": row.old_text, "new_text": row.new_text}
-        for i, row in enumerate(comparison.alignment))
-    db["articles"].update(aid, {"last_seen": at, "current_version": number,
-                                "latest_version": number})
+    conn: sqlite3.Connection = db.conn
+    version_id = conn.execute(
+        "insert into versions (article_id, version, first_seen, last_seen, story_hash, "
+        "change, base_version, title, authors, published, modified, language, "
+        "canonical_url, headlines) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [aid, number, at, at, capture.story_hash, comparison.kind,
+         plan.current.number if plan.current else None, story.title, _json(story.authors),
+         story.published, story.modified, story.language, story.canonical_url,
+         _json(story.headlines)]).lastrowid
+    store_version_text(conn, version_id, story.paragraphs)
+    rows = [{**row, "article_id": aid} for row in plan.updates]
+    insert_updates(conn, version_id, rows)
+    conn.executemany(
+        "insert into changes (article_id, version_id, version, seq, kind, paragraph, old, "
+        "new, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(aid, version_id, number, i, c.kind, c.paragraph, c.old, c.new, _json(c.detail))
+         for i, c in enumerate(comparison.changes)])
+    conn.executemany(
+        "insert into diffs (version_id, seq, level, op, old_index, new_index, old_text, "
+        "new_text) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(version_id, i, r.level, r.op, r.old_index, r.new_index, r.old_text, r.new_text)
+         for i, r in enumerate(comparison.alignment)])
+    conn.execute("update articles set last_seen = ?, current_version = ?, latest_version = ? "
+                 "where id = ?", [at, number, number, aid])
     capture_id = _insert_capture(db, capture, "new_version", aid, version_id)
-    return RecordResult("new_version", aid, number, comparison.kind, updates, capture_id)
-
-
-def _stamped_now(comparison, capture: Capture) -> bool:
-    """A bare re-dating whose new modified time is (about) the fetch time: a render stamp."""
-    if [c.kind for c in comparison.changes] != ["redated"]:
-        return False
-    declared = parse_instant(comparison.changes[0].new)
-    fetched = parse_instant(capture.fetched_at)
-    return bool(declared and fetched and abs(fetched - declared) <= STAMP_WINDOW)
-
-
-def _not_the_story(live: Article, page: Article) -> bool:
-    """A known URL now serving something else (an error page with status 200, a consent wall,
-    a script shell): new title, no paragraph in common, and less than half the text."""
-    return (page.title != live.title and not set(page.paragraphs) & set(live.paragraphs)
-            and len(page.text) * 2 < len(live.text))
+    return RecordResult("new_version", aid, number, comparison.kind,
+                        [public_update(r) for r in rows], capture_id)

@@ -5,6 +5,8 @@ Add a new `@migrations()` function for every change; never edit an applied one.
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -69,18 +71,72 @@ def m002_version_base(db: Database) -> None:
 
 
 @migrations()
-def m020_research_indexes(db: Database) -> None:
-    """What the researcher's commands read by: the changes feed and search filters by time
-    and site, stats groups by kind and outcome, WARC exports by fetch time, and update text
-    gets its own full-text index (search --kind)."""
-    db["versions"].create_index(["first_seen"], if_not_exists=True)
-    db["versions"].create_index(["change"], if_not_exists=True)
-    db["articles"].create_index(["site"], if_not_exists=True)
-    db["captures"].create_index(["outcome"], if_not_exists=True)
-    db["captures"].create_index(["fetched_at"], if_not_exists=True)
-    db["updates"].create_index(["article_id", "update_key"], if_not_exists=True)
-    db["updates"].create_index(["kind"], if_not_exists=True)
-    db["updates"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+def m003_compact_storage(db: Database) -> None:
+    """Bytes a recapture adds, from kilobytes to a capture row.
+
+    - Bodies: zstd against an earlier body used as a raw dictionary (`dictionary`, `depth`);
+      `site_key_frames` names the body each site's new pages are compressed against. Older
+      rows stay zlib (`codec`) and are read as they are.
+    - Version text: each distinct paragraph once (`paragraphs`), each version an ordered list
+      of ids (`version_paragraphs`), readable in SQL through the `version_texts` view.
+    - Full-text search over distinct paragraphs (`paragraphs_fts`) and version titles
+      (`versions_fts`, title only): nothing is re-indexed when `last_seen` moves.
+    - Captures keep the response headers (`headers`, JSON list of [name, value]).
+    - Indexes the hot queries need: updates by article, events by article.
+    """
+    from archiver.storage.texts import store_version_text
+
+    conn = db.conn
+    conn.execute("alter table bodies add column codec text")
+    conn.execute("alter table bodies add column dictionary text")
+    conn.execute("alter table bodies add column depth integer")
+    conn.execute("update bodies set codec = 'zlib', depth = 0")
+    conn.execute("create table site_key_frames (site text primary key, sha256 text not null "
+                 "references bodies(sha256))")
+    conn.execute("alter table captures add column headers text")
+
+    conn.execute("create table paragraphs (id integer primary key, key integer not null, "
+                 "text text not null)")
+    conn.execute("create index idx_paragraphs_key on paragraphs (key)")
+    conn.execute("create table version_paragraphs (version_id integer not null references "
+                 "versions(id), position integer not null, paragraph_id integer not null "
+                 "references paragraphs(id), primary key (version_id, position)) without rowid")
+    conn.execute("create index idx_version_paragraphs_paragraph "
+                 "on version_paragraphs (paragraph_id)")
+    rows = conn.execute("select id, paragraphs from versions order by id").fetchall()
+    for version_id, paragraphs in rows:
+        store_version_text(conn, version_id, json.loads(paragraphs or "[]"))
+
+    db["versions"].disable_fts()
+    conn.execute("alter table versions drop column paragraphs")
+    conn.execute("alter table versions drop column text")
+    conn.execute("create virtual table paragraphs_fts using fts5 (text, content=\"paragraphs\", "
+                 "content_rowid=id, tokenize='unicode61')")
+    conn.execute("create trigger paragraphs_ai after insert on paragraphs begin "
+                 "insert into paragraphs_fts (rowid, text) values (new.id, new.text); end")
+    conn.execute("create virtual table versions_fts using fts5 (title, content=\"versions\", "
+                 "content_rowid=id, tokenize='unicode61')")
+    conn.execute("create trigger versions_ai after insert on versions begin "
+                 "insert into versions_fts (rowid, title) values (new.id, new.title); end")
+    conn.execute("create trigger versions_au after update of title on versions begin "
+                 "insert into versions_fts (versions_fts, rowid, title) "
+                 "values ('delete', old.id, old.title); "
+                 "insert into versions_fts (rowid, title) values (new.id, new.title); end")
+    conn.execute("insert into paragraphs_fts (paragraphs_fts) values ('rebuild')")
+    conn.execute("insert into versions_fts (versions_fts) values ('rebuild')")
+    conn.execute(
+        "create view version_texts as "
+        "select v.id as version_id, v.article_id, v.version, v.title, "
+        "coalesce((select json_group_array(t) from (select p.text as t "
+        "  from version_paragraphs vp join paragraphs p on p.id = vp.paragraph_id "
+        "  where vp.version_id = v.id order by vp.position)), '[]') as paragraphs, "
+        "coalesce((select group_concat(t, char(10) || char(10)) from (select p.text as t "
+        "  from version_paragraphs vp join paragraphs p on p.id = vp.paragraph_id "
+        "  where vp.version_id = v.id order by vp.position)), '') as text "
+        "from versions v")
+
+    conn.execute("create index idx_updates_article_key on updates (article_id, update_key)")
+    conn.execute("create index idx_events_article on events (article_id)")
 
 
 @migrations()
@@ -101,3 +157,24 @@ def m011_revisit_hints(db: Database) -> None:
     """The latest modified time a feed or sitemap gave for a URL (archiver/revisit.py)."""
     db["revisit_hints"].create({"url": str, "modified": str, "source": str, "seen_at": str},
                                pk="url")
+
+
+@migrations()
+def m020_research_indexes(db: Database) -> None:
+    """What the researcher's commands read by: the changes feed and search filters by time
+    and site, stats groups by kind and outcome, WARC exports by fetch time, and update text
+    gets its own full-text index (search --kind)."""
+    db["versions"].create_index(["first_seen"], if_not_exists=True)
+    db["versions"].create_index(["change"], if_not_exists=True)
+    db["articles"].create_index(["site"], if_not_exists=True)
+    db["captures"].create_index(["outcome"], if_not_exists=True)
+    db["captures"].create_index(["fetched_at"], if_not_exists=True)
+    db["updates"].create_index(["article_id", "update_key"], if_not_exists=True)
+    db["updates"].create_index(["kind"], if_not_exists=True)
+    db["updates"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+
+
+@migrations()
+def m021_research_lookups(db: Database) -> None:
+    """The removed-story count (stats) without a table scan (events by article: m003)."""
+    db["articles"].create_index(["status"], if_not_exists=True)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import zlib
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
+from archiver.changes.versioning import Stored
 from archiver.items import Capture
+from archiver.storage.bodies import BodyStore
+from archiver.storage.connection import rows
 from archiver.storage.identity import find_article
+from archiver.storage.versions import current_version
 
 
 def load_templates(db: Database) -> dict[str, str]:
@@ -27,8 +32,8 @@ def revisit_rows(db: Database) -> list[dict[str, Any]]:
     version, or a return to an old one), and that capture's validators (ETag,
     Last-Modified). Removed articles are included: a 404 can be passing, and a story that
     comes back must be seen."""
-    return list(db.query(
-        "select coalesce(c.final_url, a.url) as url, a.site, a.status, "
+    return rows(
+        db, "select coalesce(c.final_url, a.url) as url, a.site, a.status, "
         "a.last_seen as last_fetch, coalesce((select max(fetched_at) from captures "
         "  where article_id = a.id and outcome in ('new_version', 'returned')), "
         "  v.first_seen) as last_change, c.etag, c.last_modified "
@@ -36,23 +41,53 @@ def revisit_rows(db: Database) -> list[dict[str, Any]]:
         "join versions v on v.article_id = a.id and v.version = a.current_version "
         "left join captures c on c.id = (select max(id) from captures "
         "  where version_id = v.id and status between 200 and 299) "
-        "order by a.id"))
+        "order by a.id")
 
 
-def current_page(db: Database, capture: Capture) -> tuple[str, str, bytes, str | None] | None:
-    """(story hash, final URL, raw body, content type) of the live version of the
-    capture's article, from the latest capture that saw it: what a re-extraction
-    starts from."""
+@dataclass
+class LivePage:
+    """The live version of an article and the stored page it was last seen on: what a
+    re-extraction (the baseline) starts from."""
+
+    version: Stored
+    url: str
+    body: bytes
+    content_type: str | None
+
+
+def live_page(db: Database, bodies: BodyStore, capture: Capture) -> LivePage | None:
     article, _ = find_article(db, capture)
-    if article is None or not article["current_version"]:
+    current = current_version(db, article) if article else None
+    if current is None:
         return None
-    rows = list(db.query(
-        "select v.story_hash, c.final_url, c.content_type, b.data from versions v "
-        "join captures c on c.version_id = v.id join bodies b on b.sha256 = c.body_sha256 "
-        "where v.article_id = ? and v.version = ? order by c.id desc limit 1",
-        [article["id"], article["current_version"]]))
-    if not rows:
+    page = version_page(db, bodies, current.id)
+    return LivePage(current, *page) if page else None
+
+
+def version_page(db: Database, bodies: BodyStore, version_id: int
+                 ) -> tuple[str, bytes, str | None] | None:
+    """(final URL, raw body, content type) of the latest capture that saw this version."""
+    row = db.execute(
+        "select final_url, body_sha256, content_type from captures "
+        "where version_id = ? and body_sha256 is not null order by id desc limit 1",
+        [version_id]).fetchone()
+    if row is None:
         return None
-    row = rows[0]
-    return (row["story_hash"], row["final_url"], zlib.decompress(row["data"]),
-            row["content_type"])
+    body = bodies.get(row[1])
+    return (row[0], body, row[2]) if body is not None else None
+
+
+HELD_COLUMNS = ("id", "url", "final_url", "fetched_at", "status", "content_type", "etag",
+                "last_modified", "body_sha256", "source", "headers")
+
+
+def held_captures(db: Database, capture_id: int | None = None) -> list[dict[str, Any]]:
+    """Captures still `held` for a template (all, or the one with this id), oldest first."""
+    sql = f"select {', '.join(HELD_COLUMNS)} from captures where outcome = 'held'"
+    args: list[Any] = []
+    if capture_id is not None:
+        sql, args = sql + " and id = ?", [capture_id]
+    rows = [dict(zip(HELD_COLUMNS, r)) for r in db.execute(sql + " order by id", args)]
+    for row in rows:
+        row["headers"] = json.loads(row["headers"]) if row["headers"] else None
+    return rows

@@ -1,21 +1,31 @@
-"""Store the updates a version carries, each keeping its `update_key` across versions."""
+"""Update tracking in the archive: which stored update each update of a new version
+continues (keeping its `update_key`), worked out before the write lock is taken."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from sqlite_utils import Database
 
 from archiver.article import Article
 from archiver.changes import Update, link_updates, version_updates
+from archiver.changes.models import Comparison
+from archiver.storage.connection import rows
+
+COLUMNS = ("article_id", "version_id", "version", "seq", "update_key", "first_version", "kind",
+           "position", "marker", "text", "stated_time", "start", "end")
 
 
-def store_updates(db: Database, aid: int, version_id: int, number: int, story: Article,
-                  comparison, current: dict | None) -> list[dict[str, Any]]:
-    """The updates present in this version, each keeping its identity across versions."""
-    previous = updates_of(db, current["id"]) if current else []
+def plan_updates(db: Database, aid: int, number: int, story: Article, comparison: Comparison,
+                 current_id: int | None) -> list[dict[str, Any]]:
+    """The update rows of new version `number` (without `version_id`), each keeping the
+    identity of the stored update it continues."""
+    previous = updates_of(db, current_id) if current_id else []
     before = [as_update(u) for u in previous]
     found = version_updates(story.paragraphs, comparison, before, published=story.published)
+    if not found:
+        return []
     older = _older_updates(db, aid, previous)
     links = {j: (previous if side == "live" else older)[i]
              for j, (side, i) in link_updates(before, [as_update(r) for r in older],
@@ -28,35 +38,41 @@ def store_updates(db: Database, aid: int, version_id: int, number: int, story: A
         if not old:
             next_key += 1
         rows.append({
-            "article_id": aid, "version_id": version_id, "version": number, "seq": i,
+            "article_id": aid, "version_id": None, "version": number, "seq": i,
             "update_key": key, "first_version": first, "kind": update.kind,
             "position": update.position, "marker": update.marker or None,
             "text": update.text, "stated_time": update.stated_time,
             "start": update.start, "end": update.end,
         })
-    db["updates"].insert_all(rows)
-    return [public_update(r) for r in rows]
+    return rows
+
+
+def insert_updates(conn: sqlite3.Connection, version_id: int, rows: list[dict[str, Any]]
+                   ) -> None:
+    conn.executemany(
+        f"insert into updates ({', '.join(f'[{c}]' for c in COLUMNS)}) "
+        f"values ({', '.join('?' for _ in COLUMNS)})",
+        [[version_id if c == "version_id" else row[c] for c in COLUMNS] for row in rows])
 
 
 def _older_updates(db: Database, aid: int, previous: list[dict]) -> list[dict[str, Any]]:
     """The latest row of every update of the article that the live version lacks."""
     live = {u["update_key"] for u in previous}
-    return [r for r in db.query(
-        "select * from updates where article_id = ? and id in (select max(id) from updates "
-        "where article_id = ? group by update_key) order by update_key", [aid, aid])
+    return [r for r in rows(
+        db, "select * from updates where id in (select max(id) from updates "
+        "where article_id = ? group by update_key) order by update_key", [aid])
         if r["update_key"] not in live]
 
 
 def _next_update_key(db: Database, aid: int) -> int:
-    row = next(db.query(
-        "select coalesce(max(update_key), 0) + 1 as k from updates where article_id = ?",
-        [aid]))
-    return row["k"]
+    row = db.execute(
+        "select coalesce(max(update_key), 0) + 1 from updates where article_id = ?",
+        [aid]).fetchone()
+    return row[0]
 
 
 def updates_of(db: Database, version_id: int) -> list[dict[str, Any]]:
-    return list(db.query(
-        "select * from updates where version_id = ? order by seq", [version_id]))
+    return rows(db, "select * from updates where version_id = ? order by seq", [version_id])
 
 
 def as_update(row: dict[str, Any]) -> Update:

@@ -1,0 +1,103 @@
+"""The offline demo, distributed: a real Redis, three crawl workers and one archive writer.
+
+The same bundled sites, the same two crawls (first published, then later) as `make demo`,
+and the same report; every process is a real command, as a user would start it on several
+machines: `archiver enqueue`, `scrapy crawl news -s ARCHIVER_REDIS_URL=...` (the workers) and
+`archiver ingest` (the writer). Everything started here is stopped here.
+
+    python -m archiver.distributed.demo [--workers 3] [--db data/demo-distributed.db]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+
+from archiver.demo import DEMO_SITE, FAST_LOCAL, PROJECT_ROOT, _report, _summary, load_manifest
+from archiver.distributed.localredis import LocalRedis
+from archiver.localsite import LocalSite
+
+DEMO_DB = "data/demo-distributed.db"
+# Workers stop one second after the shared frontier runs dry; so does the writer.
+IDLE = ["-s", "ARCHIVER_REDIS_IDLE_CLOSE=1"]
+
+
+def seeds(sites: list[tuple[dict, LocalSite]]) -> list[str]:
+    """`archiver enqueue` options that discover every demo site (start page, feed, sitemap)."""
+    out = []
+    for spec, server in sites:
+        found = spec["discovery"]
+        out += ["--start", server.url(found.get("start") or "/")]
+        if found.get("feed"):
+            out += ["--feed", server.url(found["feed"])]
+        if found.get("sitemap"):
+            out += ["--sitemap", server.url(found["sitemap"])]
+    return out
+
+
+def crawl_round(redis_url: str, db_path: Path, seed_options: list[str], workers: int,
+                round_name: str, log_level: str = "WARNING") -> int:
+    """Seed the frontier, run `workers` workers and the writer until all is stored."""
+    # Each round is a new crawl: its own "already scheduled" set, as a new local crawl has.
+    common = ["-s", f"SCHEDULER_DUPEFILTER_KEY=%(spider)s:seen:{round_name}",
+              "-s", f"LOG_LEVEL={log_level}"]
+    archiver = [sys.executable, "-m", "archiver.cli"]
+    queued = subprocess.run([*archiver, "enqueue", "--redis", redis_url, "--db", str(db_path),
+                             *common, *seed_options], cwd=PROJECT_ROOT, check=False)
+    if queued.returncode:
+        return queued.returncode
+    writer = subprocess.Popen([*archiver, "ingest", "--redis", redis_url, "--db", str(db_path),
+                               "--exit-when-idle", "1", *common], cwd=PROJECT_ROOT)
+    crawlers = [subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "news",
+                                  "-s", f"ARCHIVER_REDIS_URL={redis_url}",
+                                  "-s", f"ARCHIVER_DB={db_path}", *FAST_LOCAL, *IDLE, *common],
+                                 cwd=PROJECT_ROOT)
+                for _ in range(workers)]
+    codes = [p.wait() for p in crawlers] + [writer.wait()]
+    return max(codes)
+
+
+def run_distributed_demo(db_path: Path, *, workers: int = 3, root: Path = DEMO_SITE,
+                         log_level: str = "WARNING") -> int:
+    db_path = db_path if db_path.is_absolute() else Path.cwd() / db_path
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    manifest = load_manifest(root)
+    with ExitStack() as stack:
+        redis = stack.enter_context(LocalRedis())
+        sites = [(spec, stack.enter_context(LocalSite([root / spec["dir"] / "base"])))
+                 for spec in manifest["sites"]]
+        click.secho(f"Redis: {redis.url}   workers: {workers}   writer: 1   archive: {db_path}",
+                    bold=True)
+        click.secho("1. Crawling the demo sites as first published ...", bold=True)
+        if crawl_round(redis.url, db_path, seeds(sites), workers, "base", log_level):
+            return 1
+        _summary(db_path)
+        click.secho("\n2. The sites move to their later state; crawling again (with revisit) ...",
+                    bold=True)
+        for spec, server in sites:
+            server.layers = [root / spec["dir"] / "later", root / spec["dir"] / "base"]
+        if crawl_round(redis.url, db_path, [*seeds(sites), "--revisit", "all"], workers,
+                       "later", log_level):
+            return 1
+        _summary(db_path)
+        _report(db_path, sites)
+    click.echo(f"\nArchive: {db_path}   (Redis and every worker stopped)")
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--db", default=DEMO_DB)
+    options = parser.parse_args()
+    sys.exit(run_distributed_demo(Path(options.db), workers=options.workers))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""Raw response bodies, stored once each and compressed against the closest earlier body.
+
+A recapture of a page differs from the previous one by a few ads and counters, and the
+first capture of a story shares its whole template with the site's other pages. So a body is
+compressed with zstd using an earlier body as a raw dictionary: the URL's previous body
+when there is one, else a "key frame" of the same site (the first story page stored whole).
+`dictionary` names that body; `depth` counts how many bodies must be decompressed first.
+Depth never exceeds MAX_DEPTH: when the URL's latest body is at the limit, its own
+dictionary is used instead, so every body comes back with at most MAX_DEPTH extra reads.
+Rows written before zstd (codec 'zlib') are read as they are.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+
+try:  # Python 3.14+
+    from compression import zstd
+except ImportError:  # earlier Pythons: the same module, installed with Scrapy
+    from backports import zstd
+
+from sqlite_utils import Database
+
+LEVEL = 3
+MAX_DEPTH = 2
+DEFAULT_WINDOW = 1 << 21
+MAX_WINDOW_LOG = 27  # what decompressors accept by default (128 MiB)
+GOOD_ENOUGH = 16  # a dictionary result under 1/16 of the body is not worth a second try
+
+
+@dataclass
+class Reference:
+    """An earlier body that a new one may be compressed against."""
+
+    sha256: str
+    depth: int
+    body: bytes
+
+
+@dataclass
+class Packed:
+    """A body ready to be written: what `bodies` holds for it."""
+
+    sha256: str
+    size: int
+    codec: str
+    dictionary: str | None
+    depth: int
+    data: bytes
+
+
+def _zstd_dict(body: bytes):
+    return zstd.ZstdDict(body, is_raw=True).as_prefix
+
+
+def _compress(body: bytes, dictionary: bytes | None = None) -> bytes:
+    """zstd at LEVEL. Past the level's own 2 MiB window (some pages are megabytes), a window
+    wide enough to reach back over the whole dictionary, and long-distance matching, without
+    which a 3 MB page against its own previous copy still takes 500 KB."""
+    reach = len(body) + len(dictionary or b"")
+    if reach <= DEFAULT_WINDOW:
+        return zstd.compress(body, level=LEVEL,
+                             zstd_dict=_zstd_dict(dictionary) if dictionary else None)
+    options = {zstd.CompressionParameter.compression_level: LEVEL,
+               zstd.CompressionParameter.window_log: min(MAX_WINDOW_LOG, reach.bit_length()),
+               zstd.CompressionParameter.enable_long_distance_matching: 1}
+    return zstd.compress(body, options=options,
+                         zstd_dict=_zstd_dict(dictionary) if dictionary else None)
+
+
+def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
+    """The smallest of: `body` against each reference in turn (stopping at a good one),
+    or alone."""
+    best = Packed(sha256, len(body), "zstd", None, 0, b"")
+    for ref in references:
+        data = _compress(body, ref.body)
+        if not best.data or len(data) < len(best.data):
+            best = Packed(sha256, len(body), "zstd", ref.sha256, ref.depth + 1, data)
+        if len(data) * GOOD_ENOUGH <= len(body):
+            return best
+    alone = _compress(body)
+    if not best.data or len(alone) <= len(best.data):
+        best = Packed(sha256, len(body), "zstd", None, 0, alone)
+    return best
+
+
+class BodyStore:
+    """Reads and writes `bodies`, remembering a few recently used dictionary bodies."""
+
+    def __init__(self, db: Database, cache_size: int = 32):
+        self.db = db
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._cache_size = cache_size
+
+    def get(self, sha256: str) -> bytes | None:
+        """The body with this hash, byte for byte, or None."""
+        if sha256 in self._cache:
+            self._cache.move_to_end(sha256)
+            return self._cache[sha256]
+        row = self.db.execute(
+            "select codec, dictionary, data from bodies where sha256 = ?", [sha256]).fetchone()
+        if row is None:
+            return None
+        codec, dictionary, data = row
+        if codec in (None, "zlib"):
+            return zlib.decompress(data)
+        if dictionary is None:
+            return zstd.decompress(data)
+        base = self.get(dictionary)
+        body = zstd.decompress(data, zstd_dict=_zstd_dict(base))
+        self._remember(dictionary, base)
+        return body
+
+    def _remember(self, sha256: str, body: bytes) -> None:
+        self._cache[sha256] = body
+        self._cache.move_to_end(sha256)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def has(self, sha256: str) -> bool:
+        return self.db.execute("select 1 from bodies where sha256 = ?", [sha256]).fetchone() \
+            is not None
+
+    def references(self, url: str, site: str) -> list[Reference]:
+        """The bodies a new body of `url` should be tried against, best first: the URL's
+        latest body (or, at the depth limit, that body's dictionary), then the site's key
+        frame."""
+        out: list[Reference] = []
+        row = self.db.execute(
+            "select b.sha256, b.depth, b.dictionary, b.codec from captures c "
+            "join bodies b on b.sha256 = c.body_sha256 "
+            "where c.url = ? and c.body_sha256 is not null order by c.id desc limit 1",
+            [url]).fetchone()
+        if row is not None:
+            sha, depth, dictionary, codec = row
+            if codec == "zlib" or depth is None:
+                depth = 0
+            if depth >= MAX_DEPTH:
+                sha, depth = dictionary, depth - 1
+            out.append(self._reference(sha, depth))
+        key = self.db.execute("select sha256 from site_key_frames where site = ?",
+                              [site]).fetchone()
+        if key is not None and all(r.sha256 != key[0] for r in out):
+            out.append(self._reference(key[0], 0))
+        return [r for r in out if r.body is not None]
+
+    def _reference(self, sha256: str, depth: int) -> Reference:
+        body = self.get(sha256)
+        if body is not None:
+            self._remember(sha256, body)
+        return Reference(sha256, depth, body)
+
+    def put(self, packed: Packed) -> bool:
+        """Write a packed body (nothing if that hash is already stored); True if written."""
+        cursor = self.db.execute(
+            "insert or ignore into bodies (sha256, size, codec, dictionary, depth, data) "
+            "values (?, ?, ?, ?, ?, ?)",
+            [packed.sha256, packed.size, packed.codec, packed.dictionary, packed.depth,
+             packed.data])
+        return cursor.rowcount > 0
+
+    def make_key_frame(self, site: str, sha256: str) -> None:
+        """Let `sha256` (a story body stored alone) be what the site's new pages are
+        compressed against, unless the site already has one."""
+        self.db.execute("insert or ignore into site_key_frames (site, sha256) values (?, ?)",
+                        [site, sha256])

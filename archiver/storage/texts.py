@@ -1,0 +1,54 @@
+"""Version text stored as distinct paragraphs: each text once in `paragraphs`, each version
+an ordered list of paragraph ids in `version_paragraphs` (the `version_texts` view joins them
+back). Versions of one story repeat most of their paragraphs, so a new version costs the
+paragraphs it changed plus a few bytes per paragraph it kept."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+
+
+def paragraph_key(text: str) -> int:
+    """The lookup key of a paragraph text: 8 bytes of BLAKE2b as a signed integer.
+
+    Part of the stored format: migrations and writes must agree, so never change it."""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def paragraph_ids(conn: sqlite3.Connection, texts: list[str]) -> list[int]:
+    """The id of each text in `paragraphs`, inserting those not stored yet."""
+    keys = {text: paragraph_key(text) for text in texts}
+    known: dict[str, int] = {}
+    wanted = sorted(set(keys.values()))
+    for start in range(0, len(wanted), 500):  # under SQLite's limit on bound parameters
+        chunk = wanted[start:start + 500]
+        for pid, text in conn.execute(
+                f"select id, text from paragraphs where key in ({','.join('?' * len(chunk))})",
+                chunk):
+            if text in keys:
+                known.setdefault(text, pid)
+    for text in keys:
+        if text not in known:
+            known[text] = conn.execute("insert into paragraphs (key, text) values (?, ?)",
+                                       [keys[text], text]).lastrowid
+    return [known[text] for text in texts]
+
+
+def store_version_text(conn: sqlite3.Connection, version_id: int, texts: list[str]) -> None:
+    conn.executemany(
+        "insert into version_paragraphs (version_id, position, paragraph_id) values (?, ?, ?)",
+        [(version_id, i, pid) for i, pid in enumerate(paragraph_ids(conn, texts))])
+
+
+def version_paragraphs(conn: sqlite3.Connection, version_id: int) -> list[str]:
+    """The paragraphs of one version, in order."""
+    return [row[0] for row in conn.execute(
+        "select p.text from version_paragraphs vp join paragraphs p on p.id = vp.paragraph_id "
+        "where vp.version_id = ? order by vp.position", [version_id])]
+
+
+def paragraphs_json(conn: sqlite3.Connection, version_id: int) -> str:
+    return json.dumps(version_paragraphs(conn, version_id), ensure_ascii=False)

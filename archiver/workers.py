@@ -1,0 +1,147 @@
+"""Where pages are read: in worker processes beside the crawl, or in the crawl's own thread.
+
+Reading a page (parse, template learning, extraction) is CPU work in Python that holds the
+GIL, so threads would not run it beside Scrapy's reactor; a worker process does. Each site is
+read by one worker only (sites are sharded over the workers), so a site's pages are learned
+in the order they arrive and the worker's copy of the site's template stays exact. Every page
+a worker learns from is sent back as the (fingerprint, place) pairs it counted, and counted
+again into the crawl's own `TemplateBook`: the book the crawl decides on (is a site warm?),
+re-reads baselines with and saves at the end is always the workers' templates, a few pages
+behind at most.
+
+With `processes=0` pages are read in the crawl's own thread, on the book itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import zlib
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from archiver.article import Article
+from archiver.capture import parse_page, story_of
+from archiver.extract import SiteTemplate
+from archiver.extract.template import Placed
+from archiver.items import Fetch
+from archiver.normalize import site_of
+from archiver.templates import TemplateBook
+
+logger = logging.getLogger(__name__)
+Story = tuple[Article | None, str | None]  # the story, or why there is none
+
+
+class Reading:
+    """Site templates and the pages read with them: one per process that reads pages."""
+
+    def __init__(self, templates: dict[str, SiteTemplate] | None):
+        self.templates = templates  # None: no templates, pages are read on their own
+
+    def story(self, fetch: Fetch, learn: bool = False) -> tuple[Story, Placed | None]:
+        """The page's story; with `learn`, its site's template first counts its blocks (from
+        extraction's own walk). Also what was counted, if anything."""
+        template = self._template(fetch)
+        learned: list[Placed] = []
+        on_blocks = None
+        if learn and template is not None:
+            def on_blocks(blocks):
+                learned.append(template.observe_blocks(blocks, fetch.final_url))
+        story = story_of(parse_page(fetch), fetch.final_url, template, on_blocks=on_blocks)
+        return story, (learned[0] if learned else None)
+
+    def learn(self, fetch: Fetch) -> Placed | None:
+        """Count the page's blocks into its site's template, without reading its story."""
+        template = self._template(fetch)
+        if template is None:
+            return None
+        return template.observe(parse_page(fetch), fetch.final_url)
+
+    def _template(self, fetch: Fetch) -> SiteTemplate | None:
+        if self.templates is None:
+            return None
+        return self.templates.setdefault(site_of(fetch.final_url), SiteTemplate())
+
+
+class ReaderDied(Exception):
+    """A worker process died twice on the same page (a crash in native code)."""
+
+
+class PageWorkers:
+    """Read pages in `processes` worker processes (or in this thread when 0)."""
+
+    def __init__(self, book: TemplateBook | None, processes: int):
+        self.book = book
+        self.processes = max(0, processes)
+        self._here = Reading(book.sites if book is not None else None)
+        self._pools: list[ProcessPoolExecutor | None] = [None] * self.processes
+
+    async def story(self, fetch: Fetch, learn: bool = False) -> Story:
+        if not self.processes:
+            return self._here.story(fetch, learn)[0]
+        story, placed = await self._run(fetch, _story, learn)
+        self._count(fetch, placed)
+        return story
+
+    async def learn(self, fetch: Fetch) -> None:
+        if not self.processes:
+            self._here.learn(fetch)
+            return
+        self._count(fetch, await self._run(fetch, _learn))
+
+    def _count(self, fetch: Fetch, placed: Placed | None) -> None:
+        if placed is not None and self.book is not None:
+            self.book.for_url(fetch.final_url).count(placed, fetch.final_url)
+
+    async def _run(self, fetch: Fetch, task, *args):
+        """Run `task(fetch, *args)` in the worker of the fetch's site; a worker that dies is
+        replaced (from the book) and the page tried once more."""
+        shard = zlib.crc32(site_of(fetch.final_url).encode()) % self.processes
+        for attempt in (1, 2):
+            pool = self._pool(shard)
+            try:
+                return await asyncio.wrap_future(pool.submit(task, fetch, *args))
+            except BrokenProcessPool:
+                logger.error("Page reader process died reading %s (attempt %d)",
+                             fetch.url, attempt)
+                self._pools[shard] = None
+                pool.shutdown(wait=False, cancel_futures=True)
+        raise ReaderDied(f"page reader process died twice on {fetch.url}")
+
+    def _pool(self, shard: int) -> ProcessPoolExecutor:
+        pool = self._pools[shard]
+        if pool is None:
+            templates = None
+            if self.book is not None:
+                templates = {site: t.to_json() for site, t in self.book.sites.items()
+                             if zlib.crc32(site.encode()) % self.processes == shard}
+            # spawn: a fork of a process running a reactor and threads is not safe.
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_start, initargs=(templates,))
+            self._pools[shard] = pool
+        return pool
+
+    def close(self) -> None:
+        for pool in self._pools:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self._pools = [None] * self.processes
+
+
+# In a worker process: its Reading, and the tasks the crawl sends it.
+_reading: Reading | None = None
+
+
+def _start(templates: dict[str, str] | None) -> None:
+    global _reading
+    _reading = Reading(None if templates is None else
+                       {site: SiteTemplate.from_json(data) for site, data in templates.items()})
+
+
+def _story(fetch: Fetch, learn: bool) -> tuple[Story, Placed | None]:
+    return _reading.story(fetch, learn)
+
+
+def _learn(fetch: Fetch) -> Placed | None:
+    return _reading.learn(fetch)

@@ -1,0 +1,333 @@
+"""Crawl benchmark: the project's `scrapy crawl news` against a bare spider, on the same pages.
+
+Real pages from the shared extraction benchmark (read in place, never copied) are served on
+127.0.0.1 by several local "sites" (one address each, a sitemap each). In one run this prints:
+
+- pages/s and CPU ms/page for `scrapy crawl news` and for a bare spider that fetches the same
+  pages through the same sitemaps and does nothing with them (same settings, same server);
+- peak RSS of both at two crawl sizes, to show the project's memory stays flat beyond what
+  Scrapy itself needs (its dupefilter keeps every request fingerprint);
+- bytes the archive grows per page for a first crawl, an unchanged recapture answered 304 and
+  one answered 200, a recapture where only share counts and ads changed, and a recapture where
+  10% of the stories had a sentence edited.
+
+    .venv/bin/python bench/crawl.py [--pages 1000] [--large 20000] [--sites 8] [--profile]
+
+Speeds are comparable only within one run (the machine is shared and noisy): read the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.spiders import SitemapSpider
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO.parent / "shared" / "extraction-bench"
+# The same engine settings for both spiders: no politeness delays, 16 requests in flight.
+ENGINE = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "16",
+          "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "RETRY_TIMES": "0", "ROBOTSTXT_OBEY": "True",
+          "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": "False"}
+
+
+# -- What runs inside the measured crawls -----------------------------------------------------
+
+class BareSpider(SitemapSpider):
+    """Fetch every page the sitemaps list, and do nothing with it: the reference."""
+
+    name = "bare"
+    sitemap_rules = [("", "parse_page")]
+
+    def __init__(self, sitemaps: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.sitemap_urls = sitemaps.split(",")
+
+    def parse_page(self, response):
+        return []
+
+
+class Meter:
+    """Scrapy extension: wall and CPU time from open to close, pages, peak RSS, to a JSON file."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.out = crawler.settings.get("BENCH_METER_OUT")
+        self.pages = 0
+        crawler.signals.connect(self.opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.response, signal=signals.response_received)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @staticmethod
+    def _cpu() -> float:
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system
+
+    def opened(self, spider):
+        self.start = (time.perf_counter(), self._cpu())
+
+    def response(self, response, request, spider):
+        if not response.url.endswith(("/robots.txt", "/sitemap.xml")):
+            self.pages += 1
+
+    def closed(self, spider, reason):
+        wall, cpu = time.perf_counter() - self.start[0], self._cpu() - self.start[1]
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        Path(self.out).write_text(json.dumps({"pages": self.pages, "wall": wall, "cpu": cpu,
+                                              "rss_mb": rss, "reason": reason}))
+
+
+# -- The served sites --------------------------------------------------------------------------
+
+def load_pages(limit: int) -> list[bytes]:
+    """Up to `limit` real article pages of the shared benchmark, in a fixed order."""
+    files = sorted((BENCH / "data" / "html").glob("*.html.gz"))
+    for folder in sorted((BENCH / "more").iterdir()):
+        files += sorted((folder / "html").glob("*.html.gz"))
+    return [gzip.decompress(f.read_bytes()) for f in files[:limit]]
+
+
+_BODY_OPEN = re.compile(rb"<body[^>]*>", re.I)
+_PARAGRAPH = re.compile(rb"<p[ >][^<]{200,}?</p>", re.I)
+EDIT = b" A spokesperson later confirmed these figures to reporters."
+
+
+def variant(page: bytes, mode: str, n: int) -> bytes:
+    """Page `n` as served in `mode`: `base`, `noise` (share count and ad changed), `edit`
+    (every tenth page has a sentence added to one of its long paragraphs)."""
+    count = 250 + 3 * n if mode == "noise" else 100 + n
+    noise = (f'<div class="share-bar"><span>{count} shares</span></div>'
+             f'<aside class="ad">Advertisement: offer {count % 17} of the week</aside>').encode()
+    match = _BODY_OPEN.search(page)
+    at = match.end() if match else 0
+    page = page[:at] + noise + page[at:]
+    if mode == "edit" and n % 10 == 0:
+        long = _PARAGRAPH.search(page)
+        if long:
+            page = page[:long.end() - 4] + EDIT + page[long.end() - 4:]
+    return page
+
+
+class Sites:
+    """`count` local sites on 127.0.0.k, sharing `pages` between them; `mode` picks variants."""
+
+    def __init__(self, pages: list[bytes], count: int, copies: int = 1):
+        self.pages, self.mode, self.copies = pages, "base", copies
+        self.servers = []
+        for k in range(count):
+            handler = type("Handler", (_Handler,), {"sites": self, "site": k})
+            server = ThreadingHTTPServer((f"127.0.0.{k + 1}", 0), handler)
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers.append(server)
+
+    def base(self, k: int) -> str:
+        host, port = self.servers[k].server_address[:2]
+        return f"http://{host}:{port}"
+
+    def paths(self, k: int) -> list[str]:
+        """Site k serves every page n with n % count == k, `copies` times under other URLs."""
+        count = len(self.servers)
+        return [f"/2026/03/c{c}/story-{n}/" for c in range(self.copies)
+                for n in range(k, len(self.pages), count)]
+
+    @property
+    def sitemaps(self) -> str:
+        return ",".join(f"{self.base(k)}/sitemap.xml" for k in range(len(self.servers)))
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    sites: Sites
+    site: int
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        base = self.sites.base(self.site)
+        if self.path == "/robots.txt":
+            return self._send(200, "text/plain", f"Sitemap: {base}/sitemap.xml\n".encode())
+        if self.path == "/sitemap.xml":
+            urls = "".join(f"<url><loc>{base}{p}</loc></url>" for p in self.sites.paths(self.site))
+            return self._send(200, "application/xml", (
+                '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
+                f'"http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>').encode())
+        match = re.fullmatch(r"/2026/03/c\d+/story-(\d+)/", self.path)
+        if not match or int(match.group(1)) >= len(self.sites.pages):
+            return self._send(404, "text/html", b"<h1>not found</h1>")
+        n = int(match.group(1))
+        body = variant(self.sites.pages[n], self.sites.mode, n)
+        etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return None
+        return self._send(200, "text/html; charset=utf-8", body, etag)
+
+    def _send(self, status: int, content_type: str, body: bytes, etag: str | None = None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        if etag:
+            self.send_header("ETag", etag)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+# -- Running crawls ----------------------------------------------------------------------------
+
+def _settings(**extra: str) -> list[str]:
+    out = []
+    for key, value in {**ENGINE, **extra}.items():
+        out += ["-s", f"{key}={value}"]
+    return out
+
+
+def run(kind: str, sites: Sites, work: Path, db: Path | None = None, *args: str,
+        profile: Path | None = None, **extra: str) -> dict:
+    """One crawl in a subprocess: 'news' (the project, from its root) or 'bare' (no project)."""
+    meter = work / f"meter-{time.monotonic_ns()}.json"
+    common = _settings(EXTENSIONS='{"crawl.Meter": 0}', BENCH_METER_OUT=str(meter), **extra)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "bench"), str(REPO)])}
+    python = [sys.executable] + (["-m", "cProfile", "-o", str(profile)] if profile else [])
+    scrapy = [*python, "-m", "scrapy"] if not profile else [
+        *python, str(Path(sys.executable).parent / "scrapy")]
+    if kind == "bare":
+        command = [*scrapy, "runspider", str(REPO / "bench" / "crawl.py"), *common,
+                   "-a", f"sitemaps={sites.sitemaps}"]
+        cwd = work  # no scrapy.cfg here: Scrapy's defaults, none of the project's components
+    else:
+        command = [*scrapy, "crawl", "news", *common, "-s", f"ARCHIVER_DB={db}",
+                   "-a", f"sitemaps={sites.sitemaps}", *args]
+        cwd = REPO
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    if done.returncode != 0 or not meter.exists():
+        raise SystemExit(f"{kind} crawl failed:\n{done.stderr[-3000:]}")
+    return json.loads(meter.read_text())
+
+
+def archive_bytes(db: Path) -> int:
+    return sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+
+
+def outcomes(db: Path) -> dict[str, int]:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return dict(con.execute("select outcome, count(*) from captures group by outcome"))
+    finally:
+        con.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--large", type=int, default=20000,
+                        help="pages of the larger crawl for peak RSS (0: skip)")
+    parser.add_argument("--sites", type=int, default=8)
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile the project crawl with cProfile and print the top")
+    options = parser.parse_args()
+
+    pages = load_pages(options.pages)
+    print(f"{len(pages)} pages from {BENCH}, served by {options.sites} sites on 127.0.0.x")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        sites = Sites(pages, options.sites)
+        db = work / "archive.db"
+        bare = run("bare", sites, work)
+        first = run("news", sites, work, db)
+        size_first = archive_bytes(db)
+        bare2 = run("bare", sites, work)  # again, so that noise hits both sides alike
+
+        print()
+        print(f"{'crawl':<22}{'pages':>7}{'pages/s':>10}{'CPU ms/page':>13}{'peak RSS MB':>13}")
+        print("-" * 65)
+        bare_rate = (bare["pages"] / bare["wall"] + bare2["pages"] / bare2["wall"]) / 2
+        bare_cpu = (bare["cpu"] / bare["pages"] + bare2["cpu"] / bare2["pages"]) / 2 * 1000
+        print(f"{'bare spider':<22}{bare['pages']:>7}{bare_rate:>10.1f}{bare_cpu:>13.2f}"
+              f"{bare['rss_mb']:>13.1f}")
+        rate = first["pages"] / first["wall"]
+        print(f"{'scrapy crawl news':<22}{first['pages']:>7}{rate:>10.1f}"
+              f"{first['cpu'] / first['pages'] * 1000:>13.2f}{first['rss_mb']:>13.1f}")
+        print(f"project / bare: {rate / bare_rate:.2f}x pages/s "
+              f"(bare measured before and after the project crawl: "
+              f"{bare['pages'] / bare['wall']:.0f} and {bare2['pages'] / bare2['wall']:.0f})")
+
+        print()
+        print(f"{'archive growth':<36}{'pages':>7}{'bytes/page':>12}  outcomes")
+        print("-" * 80)
+        print(f"{'first crawl':<36}{first['pages']:>7}{size_first / first['pages']:>12,.0f}  "
+              f"{outcomes(db)}")
+        steps = [("unchanged recapture, 304", "base", ["-a", "revisit=all"], {}),
+                 ("unchanged recapture, 200", "base", ["-a", "revisit=all"],
+                  {"ARCHIVER_CONDITIONAL_REVISITS": "False"}),
+                 ("noise only (shares, ads)", "noise", ["-a", "revisit=all"], {}),
+                 ("10% with a sentence edited", "edit", ["-a", "revisit=all"], {})]
+        for label, mode, args, extra in steps:
+            before, seen = archive_bytes(db), outcomes(db)
+            sites.mode = mode
+            got = run("news", sites, work, db, *args, **extra)
+            grown = archive_bytes(db) - before
+            now = outcomes(db)
+            delta = {k: now.get(k, 0) - seen.get(k, 0) for k in now if now.get(k, 0) - seen.get(k, 0)}
+            print(f"{label:<36}{got['pages']:>7}{grown / max(got['pages'], 1):>12,.0f}  {delta}")
+            if delta.get("new_version"):
+                print(f"{'  per new version':<36}{delta['new_version']:>7}"
+                      f"{grown / delta['new_version']:>12,.0f}")
+        sites.stop()
+
+        if options.large:
+            copies = max(1, options.large // len(pages))
+            big = Sites(pages, options.sites, copies=copies)
+            bare_big = run("bare", big, work)
+            news_big = run("news", big, work, work / "large.db")
+            big.stop()
+            print()
+            print(f"{'peak RSS MB':<22}{bare['pages']:>8} pages{bare_big['pages']:>8} pages"
+                  f"{'growth':>10}")
+            print("-" * 56)
+            for label, small, large in (("bare spider", bare, bare_big),
+                                        ("scrapy crawl news", first, news_big)):
+                print(f"{label:<22}{small['rss_mb']:>14.1f}{large['rss_mb']:>14.1f}"
+                      f"{large['rss_mb'] - small['rss_mb']:>10.1f}")
+            print(f"(large crawl: news {news_big['pages'] / news_big['wall']:.1f} pages/s, "
+                  f"bare {bare_big['pages'] / bare_big['wall']:.1f} pages/s)")
+
+        if options.profile:
+            import pstats
+
+            sites = Sites(pages, options.sites)
+            out = work / "news.prof"
+            run("news", sites, work, work / "profiled.db", profile=out)
+            sites.stop()
+            print()
+            pstats.Stats(str(out)).sort_stats("tottime").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""Storage benchmark: bytes and time each kind of capture adds to the archive.
+
+Real article pages of the shared extraction benchmark (read in place, never copied) are
+recorded through the archive's real write path (`Archive.record`, one transaction each) as
+stories of a few sites, then recaptured in each scenario a scheduled crawl meets:
+
+- first capture of every page: of the first page of each site, then of the site's other
+  pages (the sites are the pages' real sites: only sites with two pages or more are used);
+- unchanged recapture answered 304, and answered 200 with the same bytes;
+- noise-only recapture (share count and ad changed, the story did not);
+- a version that adds one sentence to one paragraph.
+
+The same scenarios run, in the same run, against the archive code of a reference commit
+(default: the commit before the compact storage, `8a1c507`), checked out into a temporary
+directory: the figures are side by side, so the machine's noise hits both alike.
+
+    .venv/bin/python bench/storage.py [--pages 300] [--reference 8a1c507]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO.parent / "shared" / "extraction-bench"
+SCENARIOS = ["first page of a site", "other page, same site", "unchanged, 304", "unchanged, 200", "noise only",
+             "one sentence added"]
+GOALS = {"first page of a site": "<= 25,000", "other page, same site": "<= 25,000", "unchanged, 304": "< 300", "unchanged, 200": "< 300",
+         "noise only": "< 2,000", "one sentence added": "< 5,000"}
+
+_BODY_OPEN = re.compile(rb"<body[^>]*>", re.I)
+_PARAGRAPH = re.compile(rb"<p[ >][^<]{200,}?</p>", re.I)
+EDIT = b" A spokesperson later confirmed these figures to reporters."
+
+
+def load_pages(limit: int) -> list[tuple[str, bytes]]:
+    """(site, page) for up to `limit` real article pages of the shared benchmark whose site
+    has two pages or more in it (so that a page can be compressed against its site's
+    other page), grouped by site, in a fixed order."""
+    by_site: dict[str, list[Path]] = {}
+    for truth in [BENCH / "data" / "ground-truth.json",
+                  *sorted(BENCH.glob("more/*/ground-truth.json"))]:
+        for key, entry in sorted(json.loads(truth.read_text(encoding="utf-8")).items()):
+            page = truth.parent / "html" / f"{key}.html.gz"
+            site = urlsplit(entry.get("url") or "").netloc
+            if site and page.is_file():
+                by_site.setdefault(site, []).append(page)
+    pages = [(site, gzip.decompress(f.read_bytes()))
+             for site, files in sorted(by_site.items()) if len(files) > 1 for f in files]
+    return pages[:limit]
+
+
+def variant(page: bytes, mode: str, n: int) -> bytes:
+    """Page `n` as served in `mode`: base, noise (share count and ad changed), edit (one
+    sentence added to its first long paragraph)."""
+    count = 250 + 3 * n if mode == "noise" else 100 + n
+    noise = (f'<div class="share-bar"><span>{count} shares</span></div>'
+             f'<aside class="ad">Advertisement: offer {count % 17} of the week</aside>').encode()
+    match = _BODY_OPEN.search(page)
+    at = match.end() if match else 0
+    page = page[:at] + noise + page[at:]
+    if mode == "edit":
+        long = _PARAGRAPH.search(page)
+        if long:
+            page = page[:long.end() - 4] + EDIT + page[long.end() - 4:]
+    return page
+
+
+def archive_bytes(db) -> int:
+    """The archive's size without free pages, after the WAL is folded in."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages, free, size = (db.execute(f"PRAGMA {p}").fetchone()[0]
+                         for p in ("page_count", "freelist_count", "page_size"))
+    return (pages - free) * size
+
+
+def measure(pages: int, db_path: Path) -> dict:
+    """Run every scenario through this checkout's Archive; bytes and ms per capture."""
+    from archiver.extract import extract
+    from archiver.items import Capture
+    from archiver.normalize import identity_url, normalize_article, normalize_url, story_hash
+    from archiver.storage import Archive
+
+    loaded = load_pages(pages)
+    html = [page for _, page in loaded]
+    urls = [f"https://{site}/2026/03/story-{n}/" for n, (site, _) in enumerate(loaded)]
+    first_of_site = [n == 0 or loaded[n - 1][0] != site for n, (site, _) in enumerate(loaded)]
+    has_headers = "headers" in Capture.__dataclass_fields__
+
+    def capture(n: int, mode: str, when: str, status: int = 200) -> Capture:
+        url = normalize_url(urls[n])
+        body = variant(html[n], mode, n) if status == 200 else None
+        etag = f'"{hashlib.sha1(body or b"").hexdigest()[:16]}"'
+        extra = {}
+        if has_headers:
+            extra["headers"] = [["Server", "BaseHTTP/0.6 Python/3.11"], ["Date", when],
+                                ["Content-Type", "text/html; charset=utf-8"],
+                                ["Content-Length", str(len(body or b""))], ["Etag", etag]]
+        cap = Capture(url=url, final_url=url, fetched_at=when, status=status,
+                      content_type="text/html; charset=utf-8", etag=etag, body=body,
+                      body_sha256=hashlib.sha256(body).hexdigest() if body else None,
+                      source="bench", **extra)
+        if body is not None:
+            story = normalize_article(extract(body, url))
+            if story.paragraphs:
+                cap.article, cap.identity = story, identity_url(url, story.canonical_url)
+                cap.story_hash = story_hash(story)
+            else:
+                cap.error = "no story text found"
+        return cap
+
+    everything = range(len(html))
+    steps = [("first page of a site", "base", 200, [n for n in everything if first_of_site[n]]),
+             ("other page, same site", "base", 200,
+              [n for n in everything if not first_of_site[n]]),
+             ("unchanged, 304", "base", 304, everything),
+             ("unchanged, 200", "base", 200, everything), ("noise only", "noise", 200, everything),
+             ("one sentence added", "edit", 200, everything)]
+    out = {}
+    with Archive.open(db_path) as archive:
+        for day, (name, mode, status, which) in enumerate(steps, start=1):
+            made = [capture(n, mode, f"2026-03-{day:02d}T10:00:00+00:00", status)
+                    for n in which]  # extraction is not what is timed
+            before = archive_bytes(archive.db)
+            outcomes: dict[str, int] = {}
+            start = time.perf_counter()
+            for cap in made:
+                outcome = archive.record(cap).outcome
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            elapsed = time.perf_counter() - start
+            out[name] = {"bytes": (archive_bytes(archive.db) - before) / len(made),
+                         "ms": 1000 * elapsed / len(made), "outcomes": outcomes}
+    return out
+
+
+def reference_run(rev: str, pages: int, work: Path) -> dict:
+    """`measure` with the archive code of commit `rev`, in a subprocess."""
+    tree = work / "reference"
+    tree.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    result = subprocess.run(
+        [sys.executable, __file__, "--measure", "--root", str(tree), "--pages", str(pages),
+         "--db", str(work / "reference.db")],
+        check=True, capture_output=True, text=True, cwd=tree)
+    return json.loads(result.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--reference", default="8a1c507",
+                        help="commit whose archive code is measured alongside ('' for none)")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--root", default=str(REPO), help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, args.root)
+    if args.measure:
+        print(json.dumps(measure(args.pages, Path(args.db))))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        reference = reference_run(args.reference, args.pages, work) \
+            if args.reference else None
+        ours = measure(args.pages, work / "ours.db")
+    sites = len({site for site, _ in load_pages(args.pages)})
+    print(f"{args.pages} real pages of {sites} sites, recorded through Archive.record; "
+          f"bytes the archive grows per capture (page-level), ms per capture")
+    head = f"{'scenario':23} {'goal B':>9} {'ours B':>9} {'ours ms':>8}"
+    if reference:
+        head += f" {'ref B':>9} {'ref ms':>8} {'B ratio':>8}"
+    print(head)
+    print("-" * len(head))
+    for name in SCENARIOS:
+        mine = ours[name]
+        line = f"{name:23} {GOALS[name]:>9} {mine['bytes']:9,.0f} {mine['ms']:8.2f}"
+        if reference:
+            ref = reference[name]
+            ratio = mine["bytes"] / ref["bytes"] if ref["bytes"] else float("nan")
+            line += f" {ref['bytes']:9,.0f} {ref['ms']:8.2f} {ratio:8.3f}"
+        print(line)
+    print("outcomes (ours):", {k: v["outcomes"] for k, v in ours.items()})
+    if reference:
+        print(f"reference: commit {args.reference}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()

@@ -1,0 +1,62 @@
+"""Every statement the archive runs per capture, and for `history`, uses an index.
+
+The statements are not listed by hand: they are traced while real captures of every kind are
+recorded (first, unchanged, new version with an update, return, 304, removal, restore,
+failure, held and completed), then each is asked for its EXPLAIN QUERY PLAN. A full scan of a
+table grows with the archive: at a million versions, one is a tenth of a second per capture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from archiver.items import Capture
+from archiver.storage import queries
+from tests.test_storage import URL, A, B, cap
+
+# A SCAN reads a whole table or index (SEARCH is a lookup); scanning a subquery's few rows,
+# a constant row or an FTS match is not a table scan.
+SCAN = re.compile(r"^SCAN (?!\(|CONSTANT ROW)\w+\b(?! VIRTUAL TABLE)")
+
+
+def _every_kind_of_capture(archive) -> None:
+    archive.record(cap(A, "2026-03-01T10:00:00+00:00"))
+    archive.record(cap(A, "2026-03-01T11:00:00+00:00", body=b"<html>ads moved</html>"))
+    archive.record(cap(B + ["Update: the vendor recalled it."], "2026-03-01T12:00:00+00:00"))
+    archive.record(cap(A, "2026-03-01T13:00:00+00:00"))  # back to version 1
+    archive.record(Capture(url=URL, final_url=URL, fetched_at="2026-03-01T14:00:00+00:00",
+                           status=304))
+    archive.record(Capture(url=URL, final_url=URL, fetched_at="2026-03-01T15:00:00+00:00",
+                           status=404, body=b"gone", body_sha256="f" * 64, error="HTTP 404"))
+    archive.record(cap(A, "2026-03-01T16:00:00+00:00"))  # restored
+    archive.record(Capture(url="https://n.example/x", final_url="https://n.example/x",
+                           fetched_at="2026-03-01T17:00:00+00:00", error="TimeoutError"))
+    body = b"<html>held page</html>"
+    held = Capture(url="https://n.example/held/", final_url="https://n.example/held/",
+                   fetched_at="2026-03-01T18:00:00+00:00", status=200, body=body,
+                   body_sha256=hashlib.sha256(body).hexdigest(), held=True)
+    completed = cap(["A held story."], "2026-03-01T18:00:00+00:00", body=body)
+    completed.url = completed.final_url = completed.identity = "https://n.example/held/"
+    completed.completes = archive.record(held).capture_id
+    archive.record(completed)
+
+
+def test_every_hot_statement_uses_an_index(archive):
+    archive.record(cap(["Another story."], "2026-02-01T10:00:00+00:00"))  # more than one row
+    statements: list[str] = []
+    archive.db.conn.set_trace_callback(statements.append)
+    try:
+        _every_kind_of_capture(archive)
+        queries.history(archive, URL)
+    finally:
+        archive.db.conn.set_trace_callback(None)
+    checked = set()
+    for sql in statements:
+        if not re.match(r"\s*(select|update|delete)\b", sql, re.I) or sql in checked:
+            continue
+        checked.add(sql)
+        plan = [row[3] for row in archive.db.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        scans = [step for step in plan if SCAN.match(step)]
+        assert not scans, f"{sql}\n  scans: {scans}"
+    assert len(checked) > 15  # the trace did see the hot path
