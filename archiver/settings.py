@@ -33,6 +33,8 @@ ARCHIVER_CONDITIONAL_REVISITS = True
 # the crawl's own thread).
 SPIDER_MIDDLEWARES = {"archiver.reader.PageReader": 950}
 ARCHIVER_READER_PROCESSES = 1
+# Where site templates live between crawls (distributed workers share theirs through Redis).
+ARCHIVER_TEMPLATE_BOOK = "archiver.templates.TemplateBook"
 
 # Normalize the story; re-read the live version's page with today's extractor (so extractor
 # or template changes never pass for edits); compare and store.
