@@ -163,13 +163,20 @@ def test_the_hostile_crawl_is_bounded_and_changes_nothing_archived(hostile):
     assert "exit 1, every fetch failed" in stderr
 
 
-def test_a_limit_cuts_links_and_says_so(fixture_site, crawl, db_path):
-    result = crawl(db_path, "-a", f"start={fixture_site.url('/')}", "-s",
-                   "ARCHIVER_MAX_LINKS_PER_PAGE=2", expect=None)
-    [line] = [line for line in result.stderr.splitlines() if "ARCHIVER_MAX_LINKS_PER_PAGE" in line
-              and "WARNING" in line]
-    assert "the first 2 are used" in line
-    assert re.search(r"cut\s+links \d+", result.stderr)  # in the run's summary block
+def test_limits_cut_links_and_feed_entries_and_say_so(fixture_site, crawl, db_path):
+    result = crawl(db_path, "-a", f"start={fixture_site.url('/')}",
+                   "-a", f"feeds={fixture_site.url('/feed.xml')}",
+                   "-s", "ARCHIVER_MAX_LINKS_PER_PAGE=2", "-s", "ARCHIVER_MAX_FEED_ENTRIES=1",
+                   expect=None)
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    [links] = [line for line in warnings if "ARCHIVER_MAX_LINKS_PER_PAGE" in line]
+    [entries] = [line for line in warnings if "ARCHIVER_MAX_FEED_ENTRIES" in line]
+    assert "the first 2 are used" in links and "has 2 feed entries; the first 1" in entries
+    assert re.search(r"cut\s+(links \d+, feed_entries 1|feed_entries 1, links \d+)",
+                     result.stderr)  # in the run's summary block
+    with Archive.open(db_path) as archive:
+        [run] = archive.db.query("select cuts from runs")
+    assert '"feed_entries": 1' in run["cuts"]
 
 
 def test_a_refused_connection_is_one_line_per_url(crawl, db_path):
