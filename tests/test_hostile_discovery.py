@@ -156,9 +156,8 @@ def test_hostile_discovery_is_a_recorded_failure(name, hostile):
 
 def test_the_hostile_crawl_is_bounded_and_changes_nothing_archived(hostile):
     stderr = hostile["result"].stderr
+    # A hang guard, not a speed goal (bench/discovery.py measures time and memory).
     assert "Traceback" not in stderr and hostile["took"] < 90
-    peak = re.search(r"'memusage/max': (\d+)", stderr)
-    assert peak and int(peak.group(1)) < 300 * 2**20, peak  # the whole crawl process, in bytes
     assert hostile["unchanged"]  # nothing already archived changed
     assert "exit 1, every fetch failed" in stderr
 
