@@ -9,7 +9,9 @@ import socket
 import time
 
 import pytest
+from click.testing import CliRunner
 
+from archiver.cli import main
 from archiver.localsite import LocalSite
 from archiver.storage import Archive
 from tests.conftest import FIXTURES
@@ -176,6 +178,8 @@ def test_limits_cut_links_and_feed_entries_and_say_so(fixture_site, crawl, db_pa
     with Archive.open(db_path) as archive:
         [run] = archive.db.query("select cuts from runs")
     assert '"feed_entries": 1' in run["cuts"]
+    shown = CliRunner().invoke(main, ["runs", "--db", str(db_path)]).output
+    assert "cut       " in shown and "feed_entries 1" in shown
 
 
 def test_a_refused_connection_is_one_line_per_url(crawl, db_path):

@@ -43,6 +43,8 @@ def runs(limit: int, db_path: str, as_json: bool) -> None:
         click.echo(f"    captures  {_counts(run['captures'])}")
         if run["failures"]:
             click.echo(f"    failures  {_counts(run['failures'])}")
+        if run.get("cuts"):
+            click.echo(f"    cut       {_counts(run['cuts'])}")
 
 
 def parse_since(value: str | None) -> str | None:
