@@ -176,6 +176,8 @@ def test_warc_reads_back_with_warcio(demo_archive, tmp_path):
                 assert payload == reads.body(archive, sha)
                 assert record.http_headers.get_statuscode() == str(status)
                 assert record.http_headers.get_header("Content-Length") == str(len(payload))
+                # the headers as received from the local site's server
+                assert record.http_headers.get_header("Server").startswith("BaseHTTP")
                 responses[record.rec_headers.get_header("WARC-Record-ID")] = key
             elif kind == "conversion":
                 conversions.append((record.rec_headers.get_header("WARC-Refers-To"),

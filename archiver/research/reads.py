@@ -123,7 +123,10 @@ def _search(archive, query, site, since, until, kind, limit, every_version) -> l
                 break
     best = sorted(chosen.values(), key=lambda r: r[0], reverse=True)[:limit]
     in_updates = {} if kind else _updates_matching(archive, query, [r[0] for r in best])
-    return [_hit(archive, query, row, in_updates) for row in best]
+    hits = [_hit(archive, query, row, in_updates) for row in best]
+    # ids follow the order captures were written, which a crawl's parallel readers may
+    # shuffle by a moment: the answer is ordered by when each version was first seen
+    return sorted(hits, key=lambda h: h["first_seen"], reverse=True)
 
 
 def _paragraph_rows(archive: Archive, filters: str, params: dict) -> Iterator[tuple]:
