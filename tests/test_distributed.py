@@ -175,9 +175,10 @@ def test_a_worker_killed_mid_crawl_loses_no_story(redis_url, slow_site, tmp_path
     first.wait()
     in_flight = sum(server.hlen(k) for k in server.scan_iter(match="news:inflight:*"))
     assert in_flight > 0  # the kill did leave requests half done
-    second = worker(redis_url, scratch)
-    finish(second)
+    second = worker(redis_url, scratch)  # on the same machine: the same scratch archive
+    log = finish(second)
     finish(ingest)
+    assert f"Put {in_flight} requests of dead workers back in the frontier" in log
     assert set(archived(db)) == set(slow_site.paths)  # every story of the feed is archived
     assert not list(server.scan_iter(match="news:inflight:*"))
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, fields
 
-from scrapy.exceptions import DropItem
 from scrapy_redis.connection import get_redis_from_settings
 
 from archiver.article import Article
 from archiver.distributed import CAPTURES
 from archiver.items import Capture
+from archiver.storage import Archive
 
 _CAPTURE_FIELDS = {f.name for f in fields(Capture)}
 _ARTICLE_FIELDS = {f.name for f in fields(Article)}
@@ -49,12 +49,18 @@ def decode(entry: dict[bytes, bytes]) -> Capture:
 class SendCaptures:
     """The worker's last pipeline: the capture goes to the captures stream, not to SQLite.
 
+    A worker's ARCHIVER_DB is its own scratch archive, where the page reader keeps the pages
+    it holds until their site's template is warm. The capture that completes such a page is
+    sent as a plain capture (the writer never saw the held row), then recorded in the scratch
+    archive so that the held row there is complete and no later run reads it again.
     The item is passed on without its body, so `-O` exports on a worker stay small.
     """
 
     def __init__(self, crawler):
         self.server = get_redis_from_settings(crawler.settings)
         self.stats = crawler.stats
+        self.scratch_path = crawler.settings.get("ARCHIVER_DB") or None
+        self.scratch: Archive | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -63,11 +69,16 @@ class SendCaptures:
     def process_item(self, item):
         if not isinstance(item, Capture):
             return item
-        if item.held:
-            # The spider sends the finished capture of this fetch once the site's
-            # template is warm; the writer has no use for the placeholder.
-            raise DropItem(f"held for the site template: {item.final_url}", log_level="DEBUG")
+        completes, item.completes = item.completes, None
         self.server.xadd(CAPTURES, encode(item))
         self.stats.inc_value("archiver/redis/captures_sent")
+        if completes is not None and self.scratch_path:
+            item.completes = completes
+            self.scratch = self.scratch or Archive.open(self.scratch_path)
+            self.scratch.record(item)
         item.body = None
         return item
+
+    def close_spider(self) -> None:
+        if self.scratch is not None:
+            self.scratch.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -40,8 +41,8 @@ def seeds(sites: list[tuple[dict, LocalSite]]) -> list[str]:
     return out
 
 
-def crawl_round(redis_url: str, db_path: Path, seed_options: list[str], workers: int,
-                round_name: str, log_level: str = "WARNING") -> int:
+def crawl_round(redis_url: str, db_path: Path, scratch: Path, seed_options: list[str],
+                workers: int, round_name: str, log_level: str = "WARNING") -> int:
     """Seed the frontier, run `workers` workers and the writer until all is stored."""
     # Each round is a new crawl: its own "already scheduled" set, as a new local crawl has.
     common = ["-s", f"SCHEDULER_DUPEFILTER_KEY=%(spider)s:seen:{round_name}",
@@ -53,11 +54,14 @@ def crawl_round(redis_url: str, db_path: Path, seed_options: list[str], workers:
         return queued.returncode
     writer = subprocess.Popen([*archiver, "ingest", "--redis", redis_url, "--db", str(db_path),
                                "--exit-when-idle", "1", *common], cwd=PROJECT_ROOT)
+    # Each worker has a scratch archive of its own (pages held for a template), as it would
+    # on a machine of its own; only the writer touches db_path.
     crawlers = [subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "news",
                                   "-s", f"ARCHIVER_REDIS_URL={redis_url}",
-                                  "-s", f"ARCHIVER_DB={db_path}", *FAST_LOCAL, *IDLE, *common],
+                                  "-s", f"ARCHIVER_DB={scratch / f'worker-{n}.db'}",
+                                  *FAST_LOCAL, *IDLE, *common],
                                  cwd=PROJECT_ROOT)
-                for _ in range(workers)]
+                for n in range(workers)]
     codes = [p.wait() for p in crawlers] + [writer.wait()]
     return max(codes)
 
@@ -70,19 +74,20 @@ def run_distributed_demo(db_path: Path, *, workers: int = 3, root: Path = DEMO_S
     manifest = load_manifest(root)
     with ExitStack() as stack:
         redis = stack.enter_context(LocalRedis())
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="workers-")))
         sites = [(spec, stack.enter_context(LocalSite([root / spec["dir"] / "base"])))
                  for spec in manifest["sites"]]
         click.secho(f"Redis: {redis.url}   workers: {workers}   writer: 1   archive: {db_path}",
                     bold=True)
         click.secho("1. Crawling the demo sites as first published ...", bold=True)
-        if crawl_round(redis.url, db_path, seeds(sites), workers, "base", log_level):
+        if crawl_round(redis.url, db_path, scratch, seeds(sites), workers, "base", log_level):
             return 1
         _summary(db_path)
         click.secho("\n2. The sites move to their later state; crawling again (with revisit) ...",
                     bold=True)
         for spec, server in sites:
             server.layers = [root / spec["dir"] / "later", root / spec["dir"] / "base"]
-        if crawl_round(redis.url, db_path, [*seeds(sites), "--revisit", "all"], workers,
+        if crawl_round(redis.url, db_path, scratch, [*seeds(sites), "--revisit", "all"], workers,
                        "later", log_level):
             return 1
         _summary(db_path)

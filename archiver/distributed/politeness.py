@@ -3,15 +3,15 @@
 Scrapy's DOWNLOAD_DELAY, AutoThrottle and CONCURRENT_REQUESTS_PER_DOMAIN still apply inside
 each worker; on top of them, every worker reserves the next free start time of a site in
 Redis before it sends a request there, so that N workers together start at most one request
-per site every ARCHIVER_REDIS_SITE_DELAY seconds (default: DOWNLOAD_DELAY). The clock is
-Redis' own, so workers on machines whose clocks differ agree.
+per site every ARCHIVER_REDIS_SITE_DELAY seconds (default: DOWNLOAD_DELAY; with no delay the
+add-on leaves this middleware out). The clock is Redis' own, so workers on machines whose
+clocks differ agree.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from scrapy.exceptions import NotConfigured
 from scrapy_redis.connection import get_redis_from_settings
 
 from archiver.distributed import site_key
@@ -40,8 +40,6 @@ class FleetPoliteness:
         settings = crawler.settings
         delay = settings.getfloat("ARCHIVER_REDIS_SITE_DELAY",
                                   settings.getfloat("DOWNLOAD_DELAY"))
-        if delay <= 0:
-            raise NotConfigured("no delay between requests to one site")
         return cls(get_redis_from_settings(settings), crawler.spider.name, delay)
 
     async def process_request(self, request) -> None:

@@ -30,9 +30,9 @@ from scrapy.utils.asyncio import create_looping_call
 
 from archiver.distributed import BAD_CAPTURES, CAPTURES, WRITER_LOCK, WRITERS, worker_key
 from archiver.distributed.captures import decode
+from archiver.distributed.templates import SharedTemplateBook, shared_templates
 from archiver.items import Capture
 from archiver.storage import Archive
-from archiver.templates import TemplateBook
 
 logger = logging.getLogger(__name__)
 
@@ -103,16 +103,16 @@ class IngestSpider(Spider):
         self.lock = lock
         self.exit_when_idle = exit_when_idle
         self.entries: dict[int, bytes] = {}  # id(item) -> its stream entry, until acked
-        self.templates: TemplateBook | None = None
+        self.templates: SharedTemplateBook | None = None
+        self._templates_read = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        db_path = crawler.settings.get("ARCHIVER_DB")
-        # The baseline re-reads stored pages with the site templates the workers saved.
+        spider.db_path = crawler.settings.get("ARCHIVER_DB")
+        # The baseline re-reads stored pages with the site templates the workers use.
         if crawler.settings.getbool("ARCHIVER_TEMPLATES", True):
-            spider.templates = TemplateBook(db_path)
-        spider.db_path = db_path
+            spider.templates = SharedTemplateBook(spider.server)
         crawler.signals.connect(spider._stored, signal=signals.item_scraped)
         crawler.signals.connect(spider._stored, signal=signals.item_dropped)
         crawler.signals.connect(spider._failed, signal=signals.item_error)
@@ -201,6 +201,9 @@ class IngestSpider(Spider):
         pipe.execute()
 
     def _renew(self) -> None:
+        if self.templates is not None and time.monotonic() - self._templates_read > 60:
+            self.templates = SharedTemplateBook(self.server)  # what the workers learned since
+            self._templates_read = time.monotonic()
         if not self.lock.renew():
             logger.error("Lost the writer lock (this writer stalled past %d s); stopping",
                          LOCK_SECONDS)
@@ -210,6 +213,9 @@ class IngestSpider(Spider):
         renewal = getattr(self, "_renewal", None)
         if renewal is not None and renewal.running:
             renewal.stop()
+        if self.templates is not None:  # the archive keeps them, as a local crawl's does
+            with Archive.open(self.db_path) as archive:
+                archive.save_templates(shared_templates(self.server))
 
 
 def _already_recorded(archive: Archive, capture: Capture) -> bool:
@@ -239,10 +245,11 @@ def ingest(redis_url: str, db_path: str, *, exit_when_idle: float = 0,
         return 1
     try:
         settings = project_settings({"ARCHIVER_DB": db_path, **(settings_overrides or {})})
-        # The workers ran the others.
+        # The workers read the pages and ran the other pipelines.
         settings.set("ITEM_PIPELINES", {
             name: order for name, order in settings.getdict("ITEM_PIPELINES").items()
             if name in WRITER_PIPELINES})
+        settings.set("SPIDER_MIDDLEWARES", {"archiver.reader.PageReader": None})
         process = CrawlerProcess(settings)
         process.crawl(IngestSpider, server=server, lock=lock, exit_when_idle=exit_when_idle)
         process.start()

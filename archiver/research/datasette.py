@@ -42,6 +42,17 @@ TABLES: dict[str, dict[str, Any]] = {
             "story_hash": "Hash of the normalized title and paragraphs",
         },
     },
+    "version_texts": {
+        "description": "Each version's text (a view over paragraphs stored once each).",
+        "columns": {
+            "paragraphs": "JSON list of the story's paragraphs",
+            "text": "Paragraphs joined by blank lines",
+        },
+    },
+    "paragraphs": {
+        "description": "Every distinct paragraph, stored once however many versions show it; "
+                       "full-text search runs over these.",
+    },
     "updates": {
         "description": "Updates, corrections and editor's notes, repeated in every version "
                        "that shows them; update_key follows one note across versions.",
@@ -61,11 +72,6 @@ TABLES: dict[str, dict[str, Any]] = {
                     "old": "Text before", "new": "Text after",
                     "detail": "JSON: kind-specific detail (field, words changed...)"},
     },
-    "version_texts": {
-        "description": "Each version's text: its paragraphs (JSON list) and the text they "
-                       "make, joined from the paragraphs stored once.",
-    },
-    "paragraphs": {"description": "Each distinct paragraph text, stored once."},
     "version_paragraphs": {"description": "The paragraphs of each version, in order."},
     "diffs": {
         "description": "Paragraph- and sentence-level alignment of each version with its base.",
