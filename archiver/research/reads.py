@@ -64,16 +64,18 @@ order by rowid desc
 """
 
 
-def _filters(site: str | None, since: str | None, until: str | None) -> tuple[str, dict]:
+def _filters(site: str | None, since: str | None, until: str | None,
+             time: str = "v.first_seen") -> tuple[str, dict]:
+    """SQL conditions (and their parameters) on the story's site (`a.site`) and on `time`."""
     sql, params = [], {}
     if site:
         sql.append("and a.site = :site")
         params["site"] = site
     if since:
-        sql.append("and v.first_seen >= :since")
+        sql.append(f"and {time} >= :since")
         params["since"] = since
     if until:
-        sql.append("and v.first_seen < :until")
+        sql.append(f"and {time} < :until")
         params["until"] = until
     return " ".join(sql), params
 
@@ -275,14 +277,8 @@ order by c.id
 def warc_captures(archive: Archive, *, site: str | None = None,
                   since: str | None = None) -> Iterator[Row]:
     """Every capture that kept a body, oldest first, with the text of the version it showed."""
-    filters, params = [], {}
-    if site:
-        filters.append("and a.site = :site")
-        params["site"] = site
-    if since:
-        filters.append("and c.fetched_at >= :since")
-        params["since"] = since
-    cursor = archive.db.conn.execute(_WARC_CAPTURES.format(filters=" ".join(filters)), params)
+    filters, params = _filters(site, since, None, time="c.fetched_at")
+    cursor = archive.db.conn.execute(_WARC_CAPTURES.format(filters=filters), params)
     names = [d[0] for d in cursor.description]
     for values in cursor:
         yield dict(zip(names, values))
