@@ -62,7 +62,7 @@ class PageReader:
         db_path = crawler.settings.get("ARCHIVER_DB") or None
         if getattr(crawler.spider, "problems", None):
             db_path = None  # a refused run (bad arguments, foreign ARCHIVER_DB) opens no archive
-        book = load_object(crawler.settings["ARCHIVER_TEMPLATE_BOOK"])
+        book = load_object(crawler.settings.get("ARCHIVER_TEMPLATE_BOOK") or TemplateBook)
         templates = book.from_crawler(crawler) if db_path else None
         reader = cls(crawler, templates, db_path,
                      crawler.settings.getint("ARCHIVER_READER_PROCESSES", 0))

@@ -262,8 +262,11 @@ def test_politeness_per_site_holds_across_workers(redis_url, tmp_path):
             finish(crawler)
     starts = sorted(t for t, path in site.times if path.startswith("/news/"))
     assert len(starts) == 8
+    # Three workers, yet one request to the site every 0.3 s (the delay holds between request
+    # starts; a loaded machine may deliver one of them a little late, never many at once).
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert min(gaps) >= 0.25  # three workers, yet one request to the site every 0.3 s
+    assert starts[-1] - starts[0] >= 0.9 * 0.3 * (len(starts) - 1)
+    assert min(gaps) >= 0.15
 
 
 def test_enqueue_revisits_from_the_archive(redis_url, tmp_path, crawl):
