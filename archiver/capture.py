@@ -14,6 +14,8 @@ import json
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
+from w3lib.html import get_meta_refresh
+
 from archiver.article import Article
 from archiver.extract import extract_tree
 from archiver.extract.dom import parse
@@ -77,9 +79,13 @@ def is_readable(capture: Capture) -> bool:
 
 def _refusal(fetch: Fetch, content_type: str | None) -> str | None:
     location = fetch.header("location")
-    if 300 <= fetch.status < 400 and location:  # a redirect not followed: it leaves the site
-        return f"redirected to another site: {urljoin(fetch.final_url, location)}"
+    if 300 <= fetch.status < 400 and location:  # a redirect archiver/middlewares.py stopped
+        return redirect_refusal(fetch.final_url, location)
     failure = _failure(fetch.status, content_type, fetch.body)
+    if not failure:
+        refresh = meta_refresh(fetch.body, fetch.final_url)
+        if refresh and site_of(refresh) != site_of(fetch.final_url):
+            failure = f"meta refresh to another site: {refresh}"
     if failure or fetch.final_url == fetch.url:
         return failure
     other = _other_site(fetch.url, fetch.final_url)
@@ -88,6 +94,23 @@ def _refusal(fetch: Fetch, content_type: str | None) -> str | None:
     if urlsplit(fetch.final_url).path in ("", "/"):
         return "redirected to the home page"
     return None
+
+
+def redirect_refusal(url: str, location: str) -> str:
+    """Why a redirect from `url` was not followed (see archiver/middlewares.py)."""
+    target = urljoin(url, location)
+    if site_of(target) != site_of(url):
+        return f"redirected to another site: {target}"
+    return f"redirect not followed (a loop, or more than REDIRECT_MAX_TIMES hops): {target}"
+
+
+def meta_refresh(body: bytes | None, url: str) -> str | None:
+    """Where a page's `<meta http-equiv="refresh">` sends the reader, if anywhere (read in
+    its first 4 KiB, as Scrapy's MetaRefreshMiddleware does)."""
+    if not body or b"refresh" not in body[:4096].lower():
+        return None
+    _, target = get_meta_refresh(body[:4096].decode("utf-8", "replace"), url)
+    return target
 
 
 def parse_page(fetch: Fetch):

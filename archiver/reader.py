@@ -62,7 +62,8 @@ class PageReader:
         db_path = crawler.settings.get("ARCHIVER_DB") or None
         if getattr(crawler.spider, "problems", None):
             db_path = None  # a refused run (bad arguments, foreign ARCHIVER_DB) opens no archive
-        book = load_object(crawler.settings.get("ARCHIVER_TEMPLATE_BOOK") or TemplateBook)
+        book = load_object(crawler.settings.get("ARCHIVER_TEMPLATE_BOOK",
+                                                "archiver.templates.TemplateBook"))
         templates = book.from_crawler(crawler) if db_path else None
         reader = cls(crawler, templates, db_path,
                      crawler.settings.getint("ARCHIVER_READER_PROCESSES", 0))
@@ -177,11 +178,11 @@ class PageReader:
         if self._recovered or self._archive() is None:
             return
         self._recovered = True
-        for row in _held_rows(self.archive):
+        for row in self.archive.held_captures():  # bodies read one at a time
             site = site_of(row["final_url"])
             self.held.setdefault(site, []).append(row["id"])
-            if self.templates is not None and row["body"] is not None:
-                await self.workers.learn(_fetch_of(row))
+            if self.templates is not None and row["body_sha256"]:
+                await self.workers.learn(_fetch_of(_with_body(self.archive, row)))
         if self.held:
             logger.info("Completing %d held captures of an earlier run",
                         sum(map(len, self.held.values())))
@@ -199,10 +200,6 @@ class PageReader:
         if self.archive is None and self.db_path:
             self.archive = Archive.open(self.db_path)
         return self.archive
-
-
-def _held_rows(archive: Archive) -> list[dict[str, Any]]:
-    return [_with_body(archive, r) for r in archive.held_captures()]
 
 
 def _held_row(archive: Archive, capture_id: int) -> dict[str, Any] | None:

@@ -36,6 +36,8 @@ MEANING = {OK: "ok", ALL_FAILED: "every fetch failed", BAD_ARGUMENTS: "bad argum
 RECORDED_SETTINGS = (
     "ARCHIVER_DB", "ARCHIVER_TEMPLATES", "ARCHIVER_START_DEPTH", "ARCHIVER_MAX_SITEMAPS",
     "ARCHIVER_CONDITIONAL_REVISITS", "ARCHIVER_REVISIT_RETRY", "ARCHIVER_REVISIT_GIVE_UP",
+    "ARCHIVER_MAX_LINKS_PER_PAGE", "ARCHIVER_MAX_FEED_ENTRIES", "ARCHIVER_RETRY_AFTER_MAX",
+    "REDIRECT_MAX_TIMES",
     "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED", "CONCURRENT_REQUESTS",
     "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE", "RETRY_TIMES",
     "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_TIMEOUT", "CLOSESPIDER_ITEMCOUNT", "USER_AGENT",
@@ -127,6 +129,8 @@ class RunRecorder:
             "new_versions": self.new_versions,
             "failures": dict(self.failures) or ({"bad arguments": len(problems)} if problems
                                                 else {}),
+            "cuts": {key.removeprefix("archiver/cut/"): n for key, n in stats.get_stats().items()
+                     if key.startswith("archiver/cut/")},
             "finish_reason": reason, "exit_status": self.exit_status,
         }
         if self._recordable(spider):
@@ -154,4 +158,6 @@ def summary(run_id: int | None, row: dict[str, Any], db_path: str) -> str:
         f"  stories     {row['new_articles']} new, {row['new_versions']} new versions",
         f"  failures    {counts(row['failures'])}",
     ]
+    if row.get("cuts"):
+        lines.append(f"  cut         {counts(row['cuts'])} (limits: ARCHIVER_MAX_*)")
     return "\n".join(lines)

@@ -16,6 +16,10 @@ ARCHIVER_TEMPLATES = True
 ARCHIVER_START_DEPTH = 2
 # At most this many sitemaps (indexes included) are followed in one run.
 ARCHIVER_MAX_SITEMAPS = 500
+# Links read per start or section page, and entries per feed, at most; what is cut is
+# logged and counted (archiver/cut/... in the run's stats and `runs` row).
+ARCHIVER_MAX_LINKS_PER_PAGE = 1000
+ARCHIVER_MAX_FEED_ENTRIES = 2000
 # revisit=due: a failing or removed story is tried again after this many hours, doubling
 # after each further failure (up to a week), and no longer once it has failed for this
 # many days (revisit=all still fetches it).
@@ -29,7 +33,8 @@ ARCHIVER_CONDITIONAL_REVISITS = True
 # the crawl's own thread).
 SPIDER_MIDDLEWARES = {"archiver.reader.PageReader": 950}
 ARCHIVER_READER_PROCESSES = 1
-ARCHIVER_TEMPLATE_BOOK = "archiver.templates.TemplateBook"  # the distributed worker uses a Redis-backed one
+# Where site templates live between crawls (distributed workers share theirs through Redis).
+ARCHIVER_TEMPLATE_BOOK = "archiver.templates.TemplateBook"
 
 # Normalize the story; re-read the live version's page with today's extractor (so extractor
 # or template changes never pass for edits); compare and store.
@@ -59,9 +64,20 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024  # default 32 MiB
 TELNETCONSOLE_ENABLED = False  # default True: it opens a local port
 REMOTE_CONTROL_ENABLED = False  # default True (Scrapy 2.19): it opens a local port too
 
-# A story redirected to another site reaches the spider as a 3xx and is recorded, rather
-# than silently dropped by the offsite filter (archiver/middlewares.py).
-DOWNLOADER_MIDDLEWARES = {"archiver.middlewares.OffsiteRedirectMiddleware": 650}
+# No answer dropped silently (archiver/middlewares.py): a redirect to another site, back to a
+# page already fetched or past REDIRECT_MAX_TIMES, and a meta refresh to another site reach
+# the spider and are recorded; Retry-After is honoured; a robots.txt that cannot be fetched
+# is one warning line and a failed capture, not an ERROR with a traceback.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "archiver.middlewares.QuietRobotsTxt": 100,
+    "archiver.middlewares.RetryAfter": 560,
+    "archiver.middlewares.RedirectStop": 650,
+}
+# Our warning line says a fetch failed; Scrapy's own "Gave up retrying" would repeat it.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # default "ERROR"
+# Wait at most this many seconds for a 429/503's Retry-After before retrying.
+ARCHIVER_RETRY_AFTER_MAX = 120
 
 # Each crawl is a row in the `runs` table, with a summary block at its end.
 EXTENSIONS = {"archiver.runs.RunRecorder": 500}

@@ -25,11 +25,13 @@ import json
 import os
 import re
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from contextlib import closing
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -77,8 +79,17 @@ class Meter:
 
     @staticmethod
     def _cpu() -> float:
+        """CPU seconds of this process and all its children, running (page readers) or not."""
         t = os.times()
-        return t.user + t.system + t.children_user + t.children_system
+        total = t.user + t.system + t.children_user + t.children_system
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in _children(os.getpid()):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        return total
 
     def opened(self, spider):
         self.start = (time.perf_counter(), self._cpu())
@@ -90,8 +101,27 @@ class Meter:
     def closed(self, spider, reason):
         wall, cpu = time.perf_counter() - self.start[0], self._cpu() - self.start[1]
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        for pid in _children(os.getpid()):  # page readers: their own peak
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            rss += int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
         Path(self.out).write_text(json.dumps({"pages": self.pages, "wall": wall, "cpu": cpu,
                                               "rss_mb": rss, "reason": reason}))
+
+
+def _children(pid: int) -> list[int]:
+    """Live descendants of `pid` (Linux /proc)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids = [int(k) for k in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for kid in kids:
+            out += [kid, *_children(kid)]
+    return out
 
 
 # -- The served sites --------------------------------------------------------------------------
@@ -230,17 +260,17 @@ def run(kind: str, sites: Sites, work: Path, db: Path | None = None, *args: str,
 
 
 def archive_bytes(db: Path) -> int:
-    return sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+    """Bytes the archive's pages hold: the file without its free pages (which SQLite reuses
+    before it grows the file), so that a step's figure is what it added."""
+    with closing(sqlite3.connect(db)) as con:
+        pages, free, size = (con.execute(f"pragma {p}").fetchone()[0]
+                             for p in ("page_count", "freelist_count", "page_size"))
+    return (pages - free) * size
 
 
 def outcomes(db: Path) -> dict[str, int]:
-    import sqlite3
-
-    con = sqlite3.connect(db)
-    try:
+    with closing(sqlite3.connect(db)) as con:
         return dict(con.execute("select outcome, count(*) from captures group by outcome"))
-    finally:
-        con.close()
 
 
 def main() -> None:

@@ -26,23 +26,24 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timedelta, timezone
 from difflib import get_close_matches
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.http import Response
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
+from scrapy.utils.sitemap import Sitemap
 
-from archiver.capture import failed_capture, now_iso
+from archiver.capture import failed_capture, now_iso, redirect_refusal
 from archiver.items import Fetch
 from archiver.links import looks_like_article, looks_like_listing
 from archiver.normalize import normalize_url, parse_instant, site_of
 from archiver.revisit import MODES, Backoff, Revisit, archived_revisits
 from archiver.sites import domain_of
+from archiver.storage import Archive
 from archiver.storage.files import refusal
-
-MAX_FEED_ENTRIES = 2000
+from archiver.storage.revisits import record_hints
 
 
 def _split(value: str | None) -> list[str]:
@@ -86,7 +87,9 @@ class NewsSpider(SitemapSpider):
         self.allowed_domains = sorted({domain_of(u) for u in self.named_urls})
         self.revisits: list[Revisit] = []
         self.sitemaps_followed = 0
-        self._links = LinkExtractor(deny_extensions=None, unique=True)
+        self.sitemaps_seen: set[str] = set()
+        # Modified times feeds and sitemaps give for stories (archiver/revisit.py reads them).
+        self.hints: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -99,6 +102,8 @@ class NewsSpider(SitemapSpider):
         if refused:
             spider.problems.append(f"ARCHIVER_DB: {refused}")
         spider.max_sitemaps = crawler.settings.getint("ARCHIVER_MAX_SITEMAPS", 500)
+        spider.max_links = crawler.settings.getint("ARCHIVER_MAX_LINKS_PER_PAGE", 1000)
+        spider.max_feed_entries = crawler.settings.getint("ARCHIVER_MAX_FEED_ENTRIES", 2000)
         worker = bool(crawler.settings.get("ARCHIVER_REDIS_URL"))  # the shared frontier has work
         if not (spider.named_urls or spider.revisit or spider.problems or worker):
             spider.problems.append("nothing to crawl: give -a urls=, feeds=, sitemaps=, start= "
@@ -157,9 +162,16 @@ class NewsSpider(SitemapSpider):
 
     # Articles ---------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterable[Fetch]:
+    def parse_article(self, response: Response) -> Iterable[Any]:
         """What was fetched, as received; `archiver.reader.PageReader` reads it."""
-        yield Fetch(url=(response.meta.get("redirect_urls") or [response.url])[0],
+        if response.status == 304 and not (response.request.headers.get("If-None-Match") or
+                                           response.request.headers.get("If-Modified-Since")):
+            reason = "HTTP 304 to a request that was not conditional"
+            self.logger.warning("No story from %s: %s", asked_url(response), reason)
+            yield failed_capture(asked_url(response), reason,
+                                 source=response.meta.get("archiver_source"))
+            return
+        yield Fetch(url=asked_url(response),
                     final_url=response.url, status=response.status,
                     headers=_headers(response), body=response.body, fetched_at=now_iso(),
                     source=response.meta.get("archiver_source", "sitemaps"))
@@ -167,57 +179,96 @@ class NewsSpider(SitemapSpider):
     def on_article_error(self, failure) -> Iterable[Any]:
         request = failure.request
         reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        self.logger.warning("Fetch failed for %s: %s", request.url, reason)
-        yield failed_capture(request.url, reason, source=request.meta.get("archiver_source"))
+        self.logger.warning("Fetch failed for %s: %s", asked_url(request), reason)
+        yield failed_capture(asked_url(request), reason,
+                             source=request.meta.get("archiver_source"))
 
     # Discovery --------------------------------------------------------------------------
 
     def parse_feed(self, response: Response) -> Iterable[Any]:
-        if response.status >= 400 or not hasattr(response, "xpath"):
-            yield self._discovery_failed(response.url, f"HTTP {response.status}", "feeds")
+        problem = discovery_problem(response)
+        if problem or not hasattr(response, "xpath"):
+            yield self._discovery_failed(response, problem or "not a feed", "feeds")
             return
         try:
             selector = response.selector
             selector.remove_namespaces()
-            links = selector.xpath(
-                "//item/link/text() | //entry/link[not(@rel) or @rel='alternate']/@href"
-            ).getall()
+            entries = [(entry.xpath("link/text() | link[not(@rel) or @rel='alternate']/@href")
+                        .get(), entry.xpath("updated/text() | pubDate/text() | modified/text()")
+                        .get()) for entry in selector.xpath("//item | //entry")]
         except Exception as exc:  # hostile or broken XML must not stop the crawl
-            yield self._discovery_failed(response.url, f"unreadable: {exc}", "feeds")
+            yield self._discovery_failed(response, f"unreadable: {exc}", "feeds")
             return
-        if not links:
-            yield self._discovery_failed(response.url, "no RSS or Atom entries", "feeds")
+        entries = [(link, modified) for link, modified in entries if link and link.strip()]
+        if not entries:
+            yield self._discovery_failed(response, "no RSS or Atom entries", "feeds")
             return
-        self.crawler.stats.inc_value("archiver/feed_entries", len(links))
-        if len(links) > MAX_FEED_ENTRIES:
-            self.logger.warning("Feed %s has %d entries; the first %d are fetched",
-                                response.url, len(links), MAX_FEED_ENTRIES)
-        for link in links[:MAX_FEED_ENTRIES]:
+        self.crawler.stats.inc_value("archiver/feed_entries", len(entries))
+        if len(entries) > self.max_feed_entries:
+            self._cut(response, "feed_entries", len(entries), self.max_feed_entries,
+                      "ARCHIVER_MAX_FEED_ENTRIES")
+        for link, modified in entries[:self.max_feed_entries]:
             url = response.urljoin(link.strip())
             if urlsplit(url).scheme in ("http", "https"):
+                self._hint(url, modified)
                 yield self._article_request(url, source="feeds")
             else:
                 self.crawler.stats.inc_value("archiver/links_not_web")
 
+    def _cut(self, response: Response, what: str, found: int, kept: int, setting: str) -> None:
+        """A limit cut a page's links: one warning line and a count in the run's stats."""
+        self.logger.warning("%s has %d %s; the first %d are used (%s)", asked_url(response),
+                            found, what.replace("_", " "), kept, setting)
+        self.crawler.stats.inc_value(f"archiver/cut/{what}", found - kept)
+
+    def _hint(self, url: str, modified: str | None) -> None:
+        when = modified_time(modified)
+        if when:
+            key = normalize_url(url)
+            self.hints[key] = max(self.hints.get(key, when), when)
+
     def _parse_sitemap(self, response: Response) -> Iterable[Any]:
-        if response.status >= 400:
-            yield self._discovery_failed(response.url, f"HTTP {response.status}", "sitemaps")
+        problem = discovery_problem(response)
+        if problem:
+            yield self._discovery_failed(response, problem, "sitemaps")
             return
-        if not response.url.endswith("/robots.txt") and not self._get_sitemap_body(response):
-            yield self._discovery_failed(response.url, "not a sitemap, or too large unpacked",
+        self.sitemaps_seen.update({normalize_url(response.url), normalize_url(asked_url(response))})
+        body = None if response.url.endswith("/robots.txt") else self._get_sitemap_body(response)
+        if body is None and not response.url.endswith("/robots.txt"):
+            yield self._discovery_failed(response, "not a sitemap, or too large unpacked",
                                          "sitemaps")
             return
-        for request in super()._parse_sitemap(response):
-            if request.callback == self.parse_article:
-                yield self._article_request(request.url, source="sitemaps")
-            elif self.sitemaps_followed >= self.max_sitemaps:
-                yield self._discovery_failed(request.url, "more sitemaps than "
-                                             f"ARCHIVER_MAX_SITEMAPS={self.max_sitemaps}",
-                                             "sitemaps")
+        if body is not None:
+            kind = sitemap_kind(body)
+            if kind not in ("urlset", "sitemapindex"):
+                yield self._discovery_failed(response, f"not a sitemap: its root element is "
+                                             f"<{kind or '?'}>", "sitemaps")
                 return
-            else:
-                self.sitemaps_followed += 1
-                yield request.replace(errback=self.on_listing_error)
+        found = again = 0
+        try:
+            for request in super()._parse_sitemap(response):
+                if request.callback == self.parse_article:
+                    found += 1
+                    yield self._article_request(request.url, source="sitemaps")
+                elif normalize_url(request.url) in self.sitemaps_seen:
+                    again += 1  # an index listing itself, or a loop of indexes
+                elif self.sitemaps_followed >= self.max_sitemaps:
+                    yield self._discovery_failed(request, "more sitemaps than "
+                                                 f"ARCHIVER_MAX_SITEMAPS={self.max_sitemaps}",
+                                                 "sitemaps")
+                    return
+                else:
+                    found += 1
+                    self.sitemaps_followed += 1
+                    self.sitemaps_seen.add(normalize_url(request.url))
+                    yield request.replace(errback=self.on_listing_error)
+        except Exception as exc:  # hostile XML must not stop the crawl
+            yield self._discovery_failed(response, f"unreadable: {exc}", "sitemaps")
+            return
+        if not found:
+            reason = (f"lists only sitemaps already read ({again}): itself, or a loop" if again
+                      else "no sitemap entries (robots.txt names none, or an empty <urlset>)")
+            yield self._discovery_failed(response, reason, "sitemaps")
 
     def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
         """Sitemap (and sitemap index) entries modified since `-a since=`, when given."""
@@ -227,35 +278,109 @@ class NewsSpider(SitemapSpider):
                 continue  # javascript:, relative or empty: not a page to fetch
             modified = parse_instant(entry.get("lastmod"), timezone.utc)
             if self.since is None or modified is None or modified >= self.since:
+                self._hint(entry["loc"], entry.get("lastmod"))
                 yield entry
             else:
                 self.crawler.stats.inc_value("archiver/sitemap_entries_too_old")
 
     def parse_listing(self, response: Response, depth_left: int = 0) -> Iterable[Any]:
-        if response.status >= 400 or not hasattr(response, "text"):
-            reason = f"HTTP {response.status}" if response.status >= 400 else "not HTML"
-            yield self._discovery_failed(response.url, reason, "start")
+        problem = discovery_problem(response)
+        if problem or not hasattr(response, "text"):
+            yield self._discovery_failed(response, problem or "not HTML", "start")
             return
         here = site_of(response.url)
-        for link in self._links.extract_links(response):
-            url = normalize_url(link.url)
-            if site_of(url) != here:
+        total, hrefs = page_links(response, self.max_links)
+        followed = 0
+        for href in hrefs:
+            url = normalize_url(response.urljoin(href))
+            if urlsplit(url).scheme not in ("http", "https") or site_of(url) != here:
                 continue
             if looks_like_article(url):
+                followed += 1
                 yield self._article_request(url, source="start")
             elif depth_left > 0 and looks_like_listing(url):
+                followed += 1
                 yield Request(url, callback=self.parse_listing, errback=self.on_listing_error,
                               cb_kwargs={"depth_left": depth_left - 1})
+        cut = total - len(hrefs)
+        if not followed and depth_left == self.depth:  # a start page, not a section below it
+            reason = "no story or section links on this site"
+            if cut:
+                reason += (f" (in the first {len(hrefs)} of {total} links: "
+                           "ARCHIVER_MAX_LINKS_PER_PAGE)")
+                self.crawler.stats.inc_value("archiver/cut/links", cut)
+            yield self._discovery_failed(response, reason, "start")
+        elif cut:
+            self._cut(response, "links", total, len(hrefs), "ARCHIVER_MAX_LINKS_PER_PAGE")
 
     def on_listing_error(self, failure) -> Iterable[Any]:
         reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        yield self._discovery_failed(failure.request.url, reason, "discovery")
+        yield self._discovery_failed(failure.request, reason, "discovery")
 
-    def _discovery_failed(self, url: str, reason: str, source: str):
-        """A feed, sitemap or section page that gave no links: one log line, one capture row."""
+    def _discovery_failed(self, asked: Request | Response, reason: str, source: str):
+        """A feed, sitemap or section page that gave no links: one log line, one capture row,
+        under the URL that was asked for (not where its redirects ended)."""
+        url = asked_url(asked)
         self.logger.warning("Discovery page %s unusable: %s", url, reason)
         self.crawler.stats.inc_value("archiver/failed_discovery")
-        return failed_capture(url, reason, source=source)
+        capture = failed_capture(url, reason, source=source)
+        if isinstance(asked, Response):
+            capture.final_url, capture.status = asked.url, asked.status
+        return capture
+
+    def closed(self, reason: str) -> None:
+        """Keep the feed and sitemap hints for the next `revisit=due` run."""
+        if self.hints and self.db_path and not self.problems:
+            with Archive.open(self.db_path) as archive:
+                record_hints(archive, self.hints, "discovery", now_iso())
+
+
+def asked_url(asked: Request | Response) -> str:
+    """The URL the crawl asked for, before any redirect."""
+    return (asked.meta.get("redirect_urls") or [asked.url])[0]
+
+
+def discovery_problem(response: Response) -> str | None:
+    """Why a feed, sitemap or start page answer gives no links, when its status tells."""
+    location = response.headers.get(b"Location")
+    if 300 <= response.status < 400 and location:
+        return redirect_refusal(response.url, location.decode("latin-1"))
+    if response.status >= 300:
+        return f"HTTP {response.status}"
+    return None
+
+
+def page_links(response: Response, limit: int) -> tuple[int, list[str]]:
+    """How many links a page has, and the first `limit` distinct ones (href values): a page
+    of 100,000 links costs one count, not 100,000 URL objects."""
+    anchors = "//a[@href] | //area[@href]"
+    total = int(float(response.xpath(f"count({anchors})").get() or 0))
+    hrefs = response.xpath(f"({anchors})[position() <= {int(limit)}]/@href").getall()
+    return total, list(dict.fromkeys(h.strip() for h in hrefs if h.strip()))
+
+
+def sitemap_kind(body: bytes) -> str | None:
+    """The root element of a sitemap body (`urlset`, `sitemapindex`, `rss`...), or None when
+    it cannot be parsed."""
+    try:
+        return Sitemap(body).type
+    except Exception:  # any parser error means: not a sitemap
+        return None
+
+
+def modified_time(value: str | None) -> str | None:
+    """An entry's modified time (ISO 8601 or an RSS date) as ISO 8601 UTC, or None."""
+    if not value or not value.strip():
+        return None
+    when = parse_instant(value, timezone.utc)
+    if when is None:
+        try:
+            when = parsedate_to_datetime(value.strip())
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 ARGUMENTS = ("urls", "feeds", "sitemaps", "start", "depth", "revisit", "since")

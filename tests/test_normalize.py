@@ -87,3 +87,11 @@ def test_update_markers_that_introduce_the_next_paragraph_are_kept():
     markers = ["Updated at 3:15 p.m. ET:", "Mise à jour, le 24 avril 2026 à 19h02 :",
                "[Updated March 3, 2026, 7:02 p.m. ET]"]
     assert clean_paragraphs(markers) == markers
+
+
+def test_normalize_article_drops_control_characters_from_every_text_field():
+    art = Article(title="\x1b[31mChip\x1b[0m plant", paragraphs=["Opened \x1b]0;x\x07today.\x07"],
+                  authors=["Ana\x00 Silva"], headlines={"title_tag": "Chip\x9b2J plant | Wire"})
+    clean = normalize_article(art)
+    assert (clean.title, clean.paragraphs, clean.authors, clean.headlines) == \
+        ("Chip plant", ["Opened today."], ["Ana Silva"], {"title_tag": "Chip plant | Wire"})

@@ -290,3 +290,51 @@ def test_failures_and_due_commands(db_path):
     assert none == []  # failing for 2 days, give up after 1: not fetched again
     listed = _cli("due", "--all", "--give-up", "1", "--db", str(db_path)).output
     assert "never (given up)" in listed and "0 due now (of 1 archived stories)" in listed
+
+
+def test_feed_and_sitemap_dates_are_kept_as_revisit_hints(fixture_site, crawl, db_path):
+    feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+      <item><link>{fixture_site.base}{RECALL}?utm_source=rss</link>
+        <pubDate>Tue, 03 Mar 2026 10:00:00 +0100</pubDate></item></channel></rss>""".encode()
+    sitemap = f"""<?xml version="1.0"?>
+      <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <url><loc>{fixture_site.base}{ROUTER}</loc><lastmod>2026-03-04</lastmod></url>
+      </urlset>""".encode()
+    fixture_site.routes.update({
+        "/dated-feed.xml": lambda: (200, {"Content-Type": "application/rss+xml"}, feed),
+        "/dated-sitemap.xml": lambda: (200, {"Content-Type": "application/xml"}, sitemap)})
+    crawl(db_path, "-a", f"feeds={fixture_site.url('/dated-feed.xml')}",
+          "-a", f"sitemaps={fixture_site.url('/dated-sitemap.xml')}")
+    with Archive.open(db_path) as archive:
+        hints = {r["url"]: r["modified"] for r in archive.db.query("select * from revisit_hints")}
+    assert hints == {fixture_site.url(RECALL): "2026-03-03T09:00:00+00:00",
+                     fixture_site.url(ROUTER): "2026-03-04T00:00:00+00:00"}
+
+
+# Crawl health in the story commands -------------------------------------------------------------
+
+def test_history_shows_failures_and_finds_the_story_by_any_url(db_path):
+    from archiver.article import Article
+    from archiver.items import Capture
+    from archiver.normalize import story_hash
+
+    original = "https://publisher.example/2026/03/the-original-story/"
+    asked = "https://syndicate.example/r/12345"
+    landed = "https://syndicate.example/2026/03/copied-story/"
+    art = Article(title="A title", paragraphs=["one", "two"], canonical_url=original)
+    with Archive.open(db_path) as archive:
+        archive.record(Capture(url=asked, final_url=landed, fetched_at=_day(0), status=200,
+                               body=b"<html>x</html>", body_sha256="0" * 64, article=art,
+                               identity=landed, story_hash=story_hash(art)))
+        _fail(archive, landed, _day(1), status=503, error="HTTP 503")
+        _fail(archive, landed, _day(2), status=404, error="HTTP 404")
+    for url in (landed, asked, original):  # fetched, asked for, canonical on another site
+        result = _cli("history", url, "--json", "--db", str(db_path))
+        assert result.exit_code == 0, (url, result.output)
+        data = json.loads(result.output)
+        assert data["url"] == landed
+    assert [(c["outcome"], c["error"]) for c in data["failed_captures"]] == [
+        ("failed", "HTTP 503"), ("removed", "HTTP 404")]
+    text = _cli("history", original, "--db", str(db_path)).output
+    assert "event" in text and "removed capture" in text and "HTTP 503" in text
+    assert _cli("history", "https://nowhere.example/x", "--db", str(db_path)).exit_code == 1

@@ -20,6 +20,8 @@ from archiver.storage.schema import migrations
 from tests.conftest import FIXTURES
 
 OLD = FIXTURES / "archive-before-m003.db.gz"
+DIFFS = "select id, version_id, seq, level, op, old_index, new_index, old_text, new_text " \
+        "from diffs order by id"
 
 
 @pytest.fixture
@@ -38,6 +40,7 @@ def old_archive(tmp_path):
                    for t in ("articles", "versions", "captures", "updates", "changes", "diffs",
                              "events")},
         "urls": [r[0] for r in con.execute("select url from articles order by id")],
+        "diffs": con.execute(DIFFS).fetchall(),
     }
     con.close()
     return path, before
@@ -62,6 +65,9 @@ def test_an_old_archive_upgrades_in_place_and_loses_nothing(old_archive):
                  for r in db.query("select version_id, paragraphs, text from version_texts")}
         assert texts == {vid: (paras, before["texts"][vid])
                          for vid, paras in before["paragraphs"].items()}
+        assert db.execute(DIFFS).fetchall() == before["diffs"]  # diffs is a view now
+        assert db.execute("select count(*) from diff_rows where old_paragraph is not null "
+                          "or new_paragraph is not null").fetchone()[0] > 0
         for sha, body in before["bodies"].items():
             assert archive.body(sha) == body and hashlib.sha256(body).hexdigest() == sha
         distinct = {p for paras in before["paragraphs"].values() for p in paras}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from archiver.changes.stated_time import WORDS as _TIME_WORDS
 from archiver.changes.stated_time import parse_stated_time
+from archiver.datewords import JOINERS
 from archiver.text import clean_text
 
 # label regex -> (kind, language). Order matters only for readability; the regex alternation
@@ -77,12 +78,11 @@ _MARKER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# Words allowed in the qualifier besides labels: dates, times, zones and small connectives.
-_QUAL_WORDS = _TIME_WORDS | {
-    "at", "on", "as", "of", "le", "du", "am", "um", "vom", "à", "a", "las", "la", "el", "de",
-    "del", "en",
-    "and", "und", "et", "y", "st", "nd", "rd", "th", "er", "o", "h", "uhr", "p", "m", "no",
-    "nr", "n", "time", "local", "eastern", "pacific", "central", "mountain",
+# Words allowed in the qualifier besides labels: dates, times, zones and small connectives
+# (the date vocabulary's, and "as of", "No. 2", "2nd", "local time").
+_QUAL_WORDS = _TIME_WORDS | JOINERS | {
+    "as", "and", "und", "et", "y", "st", "nd", "rd", "th", "er", "o", "no", "nr", "n", "time",
+    "local",
 }
 # after a dash: a short run containing a digit, up to the colon that ends the marker
 _LATE_QUALIFIER = re.compile(

@@ -45,7 +45,9 @@ def print_json(data) -> None:
 
 def article_url(archive: Archive, url: str) -> str:
     """The archived article's own URL for `url` however it was typed, or a clean error."""
-    article = archive.article_for(*_spellings(url))
+    from archiver.storage import queries
+
+    article = queries.article_reached_by(archive, *_spellings(url))
     if article is None:
         raise click.ClickException(f"no article archived for {url}")
     return article["url"]

@@ -48,6 +48,8 @@ def history(url: str, db_path: str, as_json: bool) -> None:
                        f"{clip(u['text'], 90)}")
     for e in data["events"]:
         click.echo(f"  event {e['at']}: {e['kind']} {json.dumps(e['detail'])}")
+    for c in data["failed_captures"]:
+        click.echo(f"  {c['outcome']} capture {c['fetched_at']}: {c['error']}")
 
 
 @main.command()

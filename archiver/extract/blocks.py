@@ -65,8 +65,10 @@ class Block:
         self.heading = frame.tag in ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
-def walk(body, *, strip_boilerplate: bool = True):
-    """Return (blocks, root_frame)."""
+def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False):
+    """Return (blocks, root_frame). `strip_boilerplate=False`: no frame is marked as
+    furniture; `never_story_only`: only boxes that are never story are (comments, related
+    stories, sign-up boxes, footers, sidebars), not those whose class merely looks so."""
     blocks: list[Block] = []
     root = Frame(body, body.tag if isinstance(body.tag, str) else "", None, 0)
     cur = root
@@ -96,6 +98,7 @@ def walk(body, *, strip_boilerplate: bool = True):
                 share = lc * len(part) / rawlen
                 blocks.append(Block(text, min(len(text), share), cur))
 
+    wrapper = _Wrappers(body)
     walker = etree.iterwalk(body, events=("start", "end"))
     next(walker)  # the body itself: its frame is `root`
     kinds.append(1)
@@ -107,25 +110,28 @@ def walk(body, *, strip_boilerplate: bool = True):
             if not isinstance(tag, str):
                 kinds.append(3)
                 continue
-            if tag in SKIP_TAGS and not (tag == "header" and _big_header(el)) and \
-                    not (tag in _NOTE_HOLDERS and _opens_with_note(el)):
-                walker.skip_subtree()
-                kinds.append(2)
-                continue
-            if tag == "figure" and el.find(".//blockquote") is None:
-                walker.skip_subtree()
-                kinds.append(2)
-                continue
-            if el.attrib:
-                if hidden(el):
+            if (tag in SKIP_TAGS and not (tag == "header" and _big_header(el))
+                    and not (tag in _NOTE_HOLDERS and _opens_with_note(el))) or \
+                    (tag == "figure" and el.find(".//blockquote") is None) or \
+                    (el.attrib and hidden(el)):
+                if not wrapper(el):
                     walker.skip_subtree()
                     kinds.append(2)
                     continue
+                # Furniture by its tag or role that wraps most of the page: walk it, marked
+                # as furniture; scoring unmarks it when it holds most of the prose.
+                forced = True
+            else:
+                forced = False
+            pos = neg = False
+            cls = None
+            if el.attrib:
                 cls = el.get("class")
                 ident = el.get("id")
-                pos = neg = False
                 if (cls or ident) and strip_boilerplate:
-                    neg, pos = classify_attrs(f"{cls or ''} {ident or ''}")
+                    neg, pos, never = classify_attrs(f"{cls or ''} {ident or ''}")
+                    if never_story_only:
+                        neg = never
                     if neg and (tag in _PROTECTED_TAGS or el.get("itemprop") == "articleBody"
                                 or _opens_with_note(el)):
                         neg = False
@@ -133,9 +139,7 @@ def walk(body, *, strip_boilerplate: bool = True):
                         walker.skip_subtree()
                         kinds.append(2)
                         continue
-            else:
-                pos = neg = False
-                cls = None
+            neg = neg or (forced and strip_boilerplate and not never_story_only)
             if tag in INLINE_TAGS or ("-" in tag and not _wraps_blocks(el)):
                 # (Custom elements, <hl-source>1</hl-source>, are inline unless they wrap
                 # blocks: a footnote marker must not split its sentence.)
@@ -185,6 +189,38 @@ def walk(body, *, strip_boilerplate: bool = True):
     flush()
     root.end = len(blocks)
     return blocks, root
+
+
+class _Wrappers:
+    """Is a furniture element (by tag, role or hidden style) really a wrapper of the page?
+
+    libxml2 lets no end tag close an open <div>: one unclosed <div> in a <header>, <nav> or
+    <aside> puts the rest of the page, story included, inside that element. Script-drawn
+    pages also ship their story in a hidden box that a script reveals. Either way the element
+    holds most of the page's paragraph text, which no real menu, banner or sidebar does.
+    """
+
+    LIMIT = 20  # wrappers per page: bounds the counting on hostile nesting
+
+    def __init__(self, body):
+        self.body = body
+        self.total = None
+        self.found = 0
+
+    def __call__(self, el) -> bool:
+        if self.found >= self.LIMIT or el.tag == "dialog" or \
+                el.get("role") in ("dialog", "alertdialog") or el.find(".//p") is None:
+            return False  # (a dialog is an overlay, never a page's wrapper)
+        if self.total is None:
+            self.total = _paragraph_chars(self.body)
+        if _paragraph_chars(el) > 0.5 * self.total:
+            self.found += 1
+            return True
+        return False
+
+
+def _paragraph_chars(el) -> int:
+    return sum(len(t) for p in el.iter("p") for t in p.itertext())
 
 
 def _big_header(el) -> bool:

@@ -44,6 +44,11 @@ MIN_LEN = 25
 _PROSE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "td", "tr", "dd",
                          "blockquote"})
 NEG_FACTOR = 0.25
+# A winner under this share of the page's prose is checked against a second reading, which
+# is taken when it finds this many times more text, and at least FALLBACK_MIN characters.
+FALLBACK_SHARE = 0.5
+FALLBACK_GAIN = 2.0
+FALLBACK_MIN = 300
 BIG_SHARE = 0.5
 PULL_WINDOW = 40
 # A twin of the story container (same tag and class) needs this share of its score: the
@@ -70,18 +75,35 @@ def block_weights(blocks: list[Block], skip: set[int]) -> list[float]:
 
 
 def unmark_big_furniture(root: Frame, blocks: list[Block], cw: list[float],
-                         share: float = 0.5) -> None:
+                         share: float = 0.5, groups_too: bool = True) -> None:
     """A furniture-looking frame holding most of the prose under `root` is a wrapper, not
     furniture (body classes like "has-sidebar", WordPress "tag-x" on the article, a
-    "paywall" div around the story's second half): unmark it. `cw` is the cumulative prose
-    weight per block."""
+    "paywall" div around the story's second half): unmark it. With `groups_too`, so are
+    three or more look-alike frames (one tag and class) that together hold most of it: page
+    builders put a "widget" class on every paragraph's box of a story. (Not on the whole
+    page, where look-alikes are as often sidebar modules or responsive copies of one
+    story.) `cw` is the cumulative prose weight per block."""
     total = cw[root.end] - cw[root.start]
     if total <= 0:
         return
+    groups: dict[tuple[str, str], list] = {}
+    stack = [root]
+    while stack:  # document order: a frame nested in a counted look-alike is not recounted
+        fr = stack.pop()
+        if fr.neg and fr.start < fr.end:
+            g = groups.setdefault(_sig(fr), [0.0, 0, -1])  # weight, members, end of last
+            if fr.start >= g[2]:
+                g[0] += cw[fr.end] - cw[fr.start]
+                g[1] += 1
+                g[2] = fr.end
+        stack.extend(reversed(fr.children))
+    big = {sig for sig, (w, n, _) in groups.items() if n >= 3 and w > share * total} \
+        if groups_too else set()
     stack = [root]
     while stack:
         fr = stack.pop()
-        if fr.neg and (cw[fr.end] - cw[fr.start]) > share * total and not discussion(fr.el):
+        if fr.neg and (cw[fr.end] - cw[fr.start] > share * total or _sig(fr) in big) and \
+                not discussion(fr.el):
             fr.neg = False
         parent = fr.parent
         fr.negf = fr if fr.neg else (
@@ -156,7 +178,7 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int],
     cw = [0.0]
     for w in weights:
         cw.append(cw[-1] + w)
-    unmark_big_furniture(root, blocks, cw)
+    unmark_big_furniture(root, blocks, cw, groups_too=False)
     score_frames(blocks, weights)
     clen = [0.0]
     llen = [0.0]
@@ -393,19 +415,35 @@ def _join_table_rows(picked: list[Block]) -> list[Block]:
 
 
 def extract_body(body, title, authors, template=None, *, on_blocks=None) -> list[str]:
-    """The story's paragraphs. `on_blocks(blocks)` is called right after the walk, before the
-    template is consulted: a crawl learns the site's template there, from the same walk."""
-    blocks, root = walk(body)
+    """The story's paragraphs. A winner that holds a small part of the page's prose is
+    checked against a second reading where only boxes that are never story count as
+    furniture: a class word such as "widget", "summary" or "hidden" on the story's own
+    wrappers must not leave a footer line or nothing in its place. `on_blocks(blocks)` is
+    called after the first walk, before the template is consulted: a crawl learns the
+    site's template there, from the same walk."""
+    paragraphs, prose = _read(body, title, authors, template, on_blocks=on_blocks)
+    found = sum(len(p) for p in paragraphs)
+    if found < FALLBACK_SHARE * prose:
+        second, _ = _read(body, title, authors, template, never_story_only=True)
+        if sum(len(p) for p in second) >= max(FALLBACK_GAIN * found, FALLBACK_MIN):
+            return second
+    return paragraphs
+
+
+def _read(body, title, authors, template, never_story_only=False, on_blocks=None):
+    """(paragraphs, characters of prose on the page) for one reading of the page."""
+    blocks, root = walk(body, never_story_only=never_story_only)
     if on_blocks is not None:
         on_blocks(blocks)
+    full = block_weights(blocks, set())
     skip = template.known_indices(blocks) if template is not None else set()
-    weights = None
+    weights = full
     if skip:
         # When the "repeats" are most of the page's prose, this is the story itself seen
         # before (the same article under several URLs), not the site's furniture.
-        full = block_weights(blocks, set())
         weights = [0.0 if i in skip else w for i, w in enumerate(full)]
         if sum(weights) < 0.4 * sum(full):
             skip, weights = set(), full
     ranges = choose_ranges(blocks, root, skip, weights)
-    return clean(blocks, ranges, title, authors, template)
+    prose = sum(len(b.text) for b, w in zip(blocks, full) if w > 0)
+    return clean(blocks, ranges, title, authors, template), prose

@@ -46,6 +46,13 @@ _NEG_PREFIX = ("share", "social", "related", "newsletter", "subscri", "promo", "
                "sponsor", "comment", "footer", "sidebar", "breadcrumb", "byline", "caption",
                "popular", "trending", "recommend", "outbrain", "taboola", "cookie", "signup",
                "sharing", "mostread", "widget", "disqus", "banner")
+# Boxes that are never the story whatever they hold (reader comments, teasers of other
+# stories, sign-up and consent boxes, page footers and sidebars), as against words that also
+# sit on wrappers of stories ("widget", "hidden", "tag-x", "summary", "meta").
+_NEVER_STORY = ("comment", "disqus", "respond", "reply", "replies", "discussion", "related",
+                "recommend", "popular", "trending", "mostread", "outbrain", "taboola",
+                "zergnet", "newsletter", "subscri", "signup", "cookie", "consent", "gdpr",
+                "footer", "sidebar")
 _POS_EXACT = frozenset({"article", "content", "story", "entry", "post", "body", "main", "text",
                         "hentry", "prose", "richtext", "articlebody", "storybody", "postbody",
                         "entrycontent", "article_body", "page"})
@@ -55,24 +62,25 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _BAD_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
                         "dialog", "alertdialog", "menu", "menubar", "toolbar", "tablist"})
 
-_cache: dict[str, tuple[bool, bool]] = {}
+_cache: dict[str, tuple[bool, bool, bool]] = {}
 
 
-def classify_attrs(attrs: str) -> tuple[bool, bool]:
-    """(looks like boilerplate, looks like content) for a 'class id' string."""
+def classify_attrs(attrs: str) -> tuple[bool, bool, bool]:
+    """(looks like boilerplate, looks like content, is never story) for a 'class id' string."""
     hit = _cache.get(attrs)
     if hit is not None:
         return hit
     words = _SPLIT.split(_CAMEL.sub("-", attrs).lower())
-    neg = pos = False
+    neg = pos = never = False
     for w in words:
         if not w:
             continue
         if w in _NEG_EXACT or w.startswith(_NEG_PREFIX):
             neg = True
+            never = never or w.startswith(_NEVER_STORY)
         elif w in _POS_EXACT:
             pos = True
-    hit = (neg, pos)
+    hit = (neg, pos, never)
     if len(_cache) > 20000:
         _cache.clear()
     _cache[attrs] = hit

@@ -39,10 +39,19 @@ TABLES: dict[str, dict[str, Any]] = {
             "first_seen": "First capture showing it (UTC)",
             "last_seen": "Latest capture showing it (UTC)",
             "headlines": "JSON: every headline variant the page declared",
-            "paragraphs": "JSON list of the story's paragraphs",
-            "text": "Paragraphs joined by blank lines",
             "story_hash": "Hash of the normalized title and paragraphs",
         },
+    },
+    "version_texts": {
+        "description": "Each version's text (a view over paragraphs stored once each).",
+        "columns": {
+            "paragraphs": "JSON list of the story's paragraphs",
+            "text": "Paragraphs joined by blank lines",
+        },
+    },
+    "paragraphs": {
+        "description": "Every distinct paragraph, stored once however many versions show it; "
+                       "full-text search runs over these.",
     },
     "updates": {
         "description": "Updates, corrections and editor's notes, repeated in every version "
@@ -63,6 +72,7 @@ TABLES: dict[str, dict[str, Any]] = {
                     "old": "Text before", "new": "Text after",
                     "detail": "JSON: kind-specific detail (field, words changed...)"},
     },
+    "version_paragraphs": {"description": "The paragraphs of each version, in order."},
     "diffs": {
         "description": "Paragraph- and sentence-level alignment of each version with its base.",
         "facets": ["level", "op"],
@@ -130,9 +140,10 @@ limit 1000""",
                        "time such as 2026-03-02T18:00:00+00:00); `url` as archived.",
         "sql": """
 select a.url, v.version, c.fetched_at as seen_at, v.first_seen, v.last_seen, v.title,
-       v.text
+       t.text
 from captures c
 join versions v on v.id = c.version_id
+join version_texts t on t.version_id = v.id
 join articles a on a.id = c.article_id
 where c.article_id = (select article_id from article_urls where url = :url)
   and c.fetched_at <= :at

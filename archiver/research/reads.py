@@ -1,15 +1,14 @@
 """Every SQL statement of the researcher's commands, in one place.
 
-The storage schema is moving (distinct paragraphs stored once, a `version_texts` view,
-compressed bodies): when it does, this module is the one to change. Raw bodies are read only
-through `body()`, which defers to `Archive.body` once storage provides it.
+Version text lives in distinct paragraphs (`paragraphs`, `version_paragraphs`, the
+`version_texts` view) with full-text indexes over paragraphs and titles; raw bodies are read
+only through `Archive.body`.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,31 +18,32 @@ Row = dict[str, Any]
 
 
 def body(archive: Archive, sha256: str | None) -> bytes | None:
-    """The raw body stored under `sha256`, byte for byte (None when there is none).
-
-    The storage contract gives this as `Archive.body`; until that lands, the zlib rows of
-    today's `bodies` table are read here and nowhere else in this package.
-    """
-    if not sha256:
-        return None
-    if hasattr(archive, "body"):
-        return archive.body(sha256)
-    row = archive.db.execute("select data from bodies where sha256 = ?", [sha256]).fetchone()
-    return zlib.decompress(row[0]) if row else None
+    """The raw body stored under `sha256`, byte for byte (None when there is none)."""
+    return archive.body(sha256) if sha256 else None
 
 
 # Search -------------------------------------------------------------------------------------
 
-# Newest matching version first: FTS5 hands rows out in rowid order without sorting, so the
-# first `limit` stories come quickly even for a word in every story.
-_SEARCH_VERSIONS = """
-select f.rowid as version_id, v.article_id from versions_fts f
+# Matching text newest first: FTS5 hands rows out in rowid order without sorting, and both
+# titles (versions_fts) and distinct paragraphs (paragraphs_fts) are numbered as they first
+# appear, so the first `limit` stories come quickly even for a word in every story.
+_SEARCH_TITLES = """
+select f.rowid as version_id, v.article_id, 'versions_fts', f.rowid from versions_fts f
 join versions v on v.id = f.rowid join articles a on a.id = v.article_id
 where versions_fts match :query {filters}
 order by f.rowid desc
 """
+_SEARCH_PARAGRAPHS = "select rowid from paragraphs_fts where paragraphs_fts match :query " \
+                     "order by rowid desc"
+_VERSIONS_WITH_PARAGRAPH = """
+select vp.version_id, v.article_id, 'paragraphs_fts', vp.paragraph_id
+from version_paragraphs vp
+join versions v on v.id = vp.version_id join articles a on a.id = v.article_id
+where vp.paragraph_id = :paragraph {filters}
+order by vp.version_id desc
+"""
 _SEARCH_UPDATES = """
-select u.version_id, u.article_id, u.id as update_id from updates_fts f
+select u.version_id, u.article_id, 'updates_fts', u.id from updates_fts f
 join updates u on u.id = f.rowid join versions v on v.id = u.version_id
 join articles a on a.id = u.article_id
 where updates_fts match :query and u.kind = :kind {filters}
@@ -55,8 +55,13 @@ _HIT = """
 select a.url, a.site, v.version, v.first_seen, v.last_seen, v.change, v.title
 from versions v join articles a on a.id = v.article_id where v.id = ?
 """
-_UPDATES_OF_VERSION = "select id, kind from updates where version_id = ? order by seq"
-_UPDATE_MATCHES = "select 1 from updates_fts where updates_fts match :query and rowid = :rowid"
+_UPDATES_OF_VERSIONS = "select id, version_id, kind from updates where version_id in ({ids})"
+# Update rows are written with their version, so the hits' updates are among the newest
+# matching ones: one pass down the index from the top, never a seek per update.
+_UPDATES_MATCHING = """
+select rowid from updates_fts where updates_fts match :query and rowid >= :lowest
+order by rowid desc
+"""
 
 
 def _filters(site: str | None, since: str | None, until: str | None) -> tuple[str, dict]:
@@ -82,10 +87,11 @@ def fts_query(words: str) -> str:
 def search(archive: Archive, words: str, *, site: str | None = None, since: str | None = None,
            until: str | None = None, kind: str | None = None, limit: int = 20,
            every_version: bool = False) -> list[Row]:
-    """Matching stories, newest first: for each, its latest matching version (or every
-    matching version with `every_version`), with a snippet whose hits sit between \\x02 and
-    \\x03. With `kind`, only text inside an update of that kind (update, correction,
-    editors_note, clarification) counts."""
+    """Stories whose headline or a paragraph matches (all the words of a query within one
+    paragraph), newest first: for each, its latest version showing the match (or every such
+    version with `every_version`), with a snippet whose hits sit between \\x02 and \\x03.
+    With `kind`, only text inside an update of that kind (update, correction, editors_note,
+    clarification) counts."""
     try:
         return _search(archive, words, site, since, until, kind, limit, every_version)
     except sqlite3.OperationalError as exc:
@@ -96,39 +102,66 @@ def search(archive: Archive, words: str, *, site: str | None = None, since: str 
 
 
 def _search(archive, query, site, since, until, kind, limit, every_version) -> list[Row]:
-    db = archive.db.conn
     filters, params = _filters(site, since, until)
     params["query"] = query
     if kind:
         params["kind"] = kind
-        cursor = db.execute(_SEARCH_UPDATES.format(filters=filters), params)
+        streams = [_SEARCH_UPDATES.format(filters=filters)]
     else:
-        cursor = db.execute(_SEARCH_VERSIONS.format(filters=filters), params)
-    chosen: list[tuple] = []
-    seen: set[int] = set()
-    for row in cursor:
-        if every_version or row[1] not in seen:
-            seen.add(row[1])
-            chosen.append(row)
-            if len(chosen) >= limit:
+        streams = [_SEARCH_TITLES.format(filters=filters), None]
+    chosen: dict[tuple, tuple] = {}  # (story, or version with every_version) -> newest row
+    for sql in streams:
+        rows = _paragraph_rows(archive, filters, params) if sql is None else \
+            archive.db.conn.execute(sql, params)
+        found: set = set()
+        for row in rows:
+            key = row[0] if every_version else row[1]
+            if key not in chosen or chosen[key][0] < row[0]:
+                chosen[key] = row
+            found.add(key)
+            if len(found) >= limit:
                 break
-    cursor.close()
-    return [_hit(archive, query, kind, row) for row in chosen]
+    best = sorted(chosen.values(), key=lambda r: r[0], reverse=True)[:limit]
+    in_updates = {} if kind else _updates_matching(archive, query, [r[0] for r in best])
+    return [_hit(archive, query, row, in_updates) for row in best]
 
 
-def _hit(archive: Archive, query: str, kind: str | None, row: tuple) -> Row:
+def _paragraph_rows(archive: Archive, filters: str, params: dict) -> Iterator[tuple]:
+    """(version, story, 'paragraphs_fts', paragraph) for each version showing a matching
+    paragraph, the most recently first-seen paragraphs first."""
+    conn = archive.db.conn
+    versions_with = _VERSIONS_WITH_PARAGRAPH.format(filters=filters)
+    for (paragraph,) in conn.execute(_SEARCH_PARAGRAPHS, {"query": params["query"]}):
+        yield from conn.execute(versions_with, {**params, "paragraph": paragraph})
+
+
+def _updates_matching(archive: Archive, query: str, version_ids: list[int]
+                      ) -> dict[int, list[str]]:
+    """{version id: kinds of its updates that match the query}, for the chosen versions."""
+    db = archive.db.conn
+    ids = ",".join(str(int(v)) for v in version_ids)
+    updates = {uid: (vid, kind) for uid, vid, kind in
+               db.execute(_UPDATES_OF_VERSIONS.format(ids=ids))} if ids else {}
+    found: dict[int, list[str]] = {}
+    if updates:
+        for (uid,) in db.execute(_UPDATES_MATCHING, {"query": query, "lowest": min(updates)}):
+            if uid in updates:
+                vid, kind = updates[uid]
+                found.setdefault(vid, []).append(kind)
+    return found
+
+
+def _hit(archive: Archive, query: str, row: tuple, in_updates: dict[int, list[str]]) -> Row:
     db = archive.db.conn
     names = ("url", "site", "version", "first_seen", "last_seen", "change", "title")
     hit = dict(zip(names, db.execute(_HIT, [row[0]]).fetchone()))
-    if kind:
-        table, rowid, in_updates = "updates_fts", row[2], [kind]
-    else:
-        table, rowid = "versions_fts", row[0]
-        in_updates = [k for uid, k in db.execute(_UPDATES_OF_VERSION, [row[0]])
-                      if db.execute(_UPDATE_MATCHES, {"query": query, "rowid": uid}).fetchone()]
-    snippet = db.execute(_SNIPPET.format(table=table), {"query": query, "rowid": rowid})
+    snippet = db.execute(_SNIPPET.format(table=row[2]), {"query": query, "rowid": row[3]})
     hit["snippet"] = snippet.fetchone()[0]
-    hit["in_updates"] = list(dict.fromkeys(in_updates))
+    if row[2] == "updates_fts":
+        kinds = [db.execute("select kind from updates where id = ?", [row[3]]).fetchone()[0]]
+    else:
+        kinds = in_updates.get(row[0], [])
+    hit["in_updates"] = list(dict.fromkeys(kinds))
     return hit
 
 
@@ -182,8 +215,9 @@ EXPORTS: dict[str, str] = {
     "versions": """
         select v.id, a.url, a.site, v.version, v.first_seen, v.last_seen, v.change,
                v.base_version, v.title, v.authors, v.published, v.modified, v.language,
-               v.canonical_url, v.headlines, v.story_hash, v.paragraphs, v.text
-        from versions v join articles a on a.id = v.article_id order by v.id""",
+               v.canonical_url, v.headlines, v.story_hash, t.paragraphs, t.text
+        from versions v join articles a on a.id = v.article_id
+        join version_texts t on t.version_id = v.id order by v.id""",
     "updates": """
         select u.id, a.url, u.version, u.seq, u.update_key, u.first_version, u.kind,
                u.position, u.marker, u.stated_time, u.text
@@ -202,12 +236,14 @@ EXPORTS: dict[str, str] = {
     "pairs": """
         select a.url, a.site, o.version as old_version, v.version as new_version,
                o.first_seen as old_seen, v.first_seen as new_seen, o.title as old_title,
-               v.title as new_title, o.text as old_text, v.text as new_text, v.change,
+               v.title as new_title, ot.text as old_text, nt.text as new_text, v.change,
                (select json_group_array(kind) from
                   (select kind from changes where version_id = v.id order by seq)) as kinds
         from versions v
         join versions o on o.article_id = v.article_id
                        and o.version = coalesce(v.base_version, v.version - 1)
+        join version_texts ot on ot.version_id = o.id
+        join version_texts nt on nt.version_id = v.id
         join articles a on a.id = v.article_id
         order by v.id""",
 }
@@ -224,9 +260,10 @@ def export_rows(archive: Archive, table: str) -> tuple[list[str], Iterator[tuple
 # Captures for WARC, Memento and raw bodies ---------------------------------------------------
 
 _WARC_CAPTURES = """
-select c.*, a.site, v.version, v.title, v.text
+select c.*, a.site, v.version, v.title, t.text
 from captures c left join articles a on a.id = c.article_id
 left join versions v on v.id = c.version_id
+left join version_texts t on t.version_id = c.version_id
 where c.body_sha256 is not null {filters}
 order by c.id
 """

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from archiver.changes import compare
+from archiver.normalize import normalize_url
 from archiver.storage.archive import Archive
 from archiver.storage.versions import version_article, versions_of
 
@@ -67,6 +68,9 @@ def history(archive: Archive, url: str) -> dict[str, Any] | None:
     versions = versions_of(db, article["id"])
     events = db.query("select at, kind, detail from events where article_id = ? order by id",
                       [article["id"]])
+    failures = db.query("select fetched_at, url, final_url, status, outcome, error "
+                        "from captures where article_id = ? and outcome in ('failed', 'removed') "
+                        "order by fetched_at, id", [article["id"]])
     return {
         "url": article["url"], "canonical_url": article["canonical_url"],
         "status": article["status"], "first_seen": article["first_seen"],
@@ -74,7 +78,29 @@ def history(archive: Archive, url: str) -> dict[str, Any] | None:
         "versions": [version_record(archive, row) for row in versions],
         "updates": update_histories(archive, article["id"]),
         "events": [{**e, "detail": json.loads(e["detail"] or "null")} for e in events],
+        "failed_captures": list(failures),
     }
+
+
+def article_reached_by(archive: Archive, *urls: str) -> dict[str, Any] | None:
+    """The article behind any URL it was reached by: one it is known by (fetched, redirected,
+    same-site canonical), else one a capture of it was asked for or landed on, else its
+    declared canonical, even on another site (a syndicated copy's original)."""
+    found = archive.article_for(*urls)
+    if found is not None:
+        return found
+    candidates = list(dict.fromkeys([*urls, *(normalize_url(u) for u in urls)]))
+    marks = ", ".join("?" * len(candidates))
+    by_capture = list(archive.db.query(
+        f"select a.* from captures c join articles a on a.id = c.article_id "
+        f"where c.url in ({marks}) or c.final_url in ({marks}) order by c.id desc",
+        candidates * 2))
+    if by_capture:
+        return by_capture[0]
+    by_canonical = list(archive.db.query(
+        f"select * from articles where canonical_url in ({marks}) order by id", candidates))
+    return by_canonical[0] if by_canonical else None
+    return None
 
 
 def diff(archive: Archive, url: str, a: int | None = None, b: int | None = None

@@ -33,7 +33,7 @@ from archiver.storage.bodies import BodyStore, Packed, pack
 from archiver.storage.connection import writing
 from archiver.storage.identity import article_for, ensure_article, find_article, is_alias
 from archiver.storage.sites import version_page
-from archiver.storage.texts import store_version_text
+from archiver.storage.texts import INSERT_DIFF, diff_row, store_version_text, stored_paragraphs
 from archiver.storage.updates import insert_updates, plan_updates, public_update, updates_of
 from archiver.storage.versions import current_version, same_story
 
@@ -290,11 +290,10 @@ def _new_version(db: Database, capture: Capture, article: dict, plan: Plan) -> R
         "new, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(aid, version_id, number, i, c.kind, c.paragraph, c.old, c.new, _json(c.detail))
          for i, c in enumerate(comparison.changes)])
-    conn.executemany(
-        "insert into diffs (version_id, seq, level, op, old_index, new_index, old_text, "
-        "new_text) values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(version_id, i, r.level, r.op, r.old_index, r.new_index, r.old_text, r.new_text)
-         for i, r in enumerate(comparison.alignment)])
+    known = stored_paragraphs(conn, {t for r in comparison.alignment if r.level == "paragraph"
+                                     for t in (r.old_text, r.new_text) if t})
+    conn.executemany(INSERT_DIFF, [diff_row(conn, version_id, i, r, known)
+                                   for i, r in enumerate(comparison.alignment)])
     conn.execute("update articles set last_seen = ?, current_version = ?, latest_version = ? "
                  "where id = ?", [at, number, number, aid])
     capture_id = _insert_capture(db, capture, "new_version", aid, version_id)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from archiver.storage import Archive
 
-_JSON_COLUMNS = ("arguments", "settings", "captures", "failures")
+_JSON_COLUMNS = ("arguments", "settings", "captures", "failures", "cuts")
 
 
 def start_run(archive: Archive, row: dict[str, Any]) -> int:

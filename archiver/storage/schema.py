@@ -78,13 +78,16 @@ def m003_compact_storage(db: Database) -> None:
       `site_key_frames` names the body each site's new pages are compressed against. Older
       rows stay zlib (`codec`) and are read as they are.
     - Version text: each distinct paragraph once (`paragraphs`), each version an ordered list
-      of ids (`version_paragraphs`), readable in SQL through the `version_texts` view.
+      of ids (`version_paragraphs`), readable in SQL through the `version_texts` view; a
+      paragraph-level diff row refers to its stored paragraphs (`diff_rows`), read through
+      the `diffs` view with the columns it always had.
     - Full-text search over distinct paragraphs (`paragraphs_fts`) and version titles
       (`versions_fts`, title only): nothing is re-indexed when `last_seen` moves.
     - Captures keep the response headers (`headers`, JSON list of [name, value]).
-    - Indexes the hot queries need: updates by article, events by article.
+    - Events by article (updates by article come with m020).
     """
-    from archiver.storage.texts import store_version_text
+    from archiver.changes.models import AlignRow
+    from archiver.storage.texts import INSERT_DIFF, diff_row, store_version_text, stored_paragraphs
 
     conn = db.conn
     conn.execute("alter table bodies add column codec text")
@@ -106,6 +109,26 @@ def m003_compact_storage(db: Database) -> None:
     rows = conn.execute("select id, paragraphs from versions order by id").fetchall()
     for version_id, paragraphs in rows:
         store_version_text(conn, version_id, json.loads(paragraphs or "[]"))
+
+    conn.execute("create table diff_rows (id integer primary key, version_id integer not null "
+                 "references versions(id), seq integer, level text, op text, old_index integer, "
+                 "new_index integer, old_paragraph integer references paragraphs(id), "
+                 "new_paragraph integer references paragraphs(id), old_text text, new_text text)")
+    old_diffs = conn.execute("select id, version_id, seq, level, op, old_index, new_index, "
+                             "old_text, new_text from diffs order by id").fetchall()
+    known = stored_paragraphs(conn, {t for d in old_diffs if d[3] == "paragraph"
+                                     for t in d[7:] if t})
+    for d in old_diffs:
+        values = diff_row(conn, d[1], d[2], AlignRow(*d[3:]), known)
+        conn.execute(INSERT_DIFF.replace("(version_id", "(id, version_id").replace(
+            "values (", "values (?, "), [d[0], *values])
+    conn.execute("drop table diffs")
+    conn.execute("create index idx_diff_rows_version on diff_rows (version_id)")
+    conn.execute(
+        "create view diffs as select d.id, d.version_id, d.seq, d.level, d.op, d.old_index, "
+        "d.new_index, coalesce(d.old_text, (select text from paragraphs where id = "
+        "d.old_paragraph)) as old_text, coalesce(d.new_text, (select text from paragraphs "
+        "where id = d.new_paragraph)) as new_text from diff_rows d")
 
     db["versions"].disable_fts()
     conn.execute("alter table versions drop column paragraphs")
@@ -135,8 +158,7 @@ def m003_compact_storage(db: Database) -> None:
         "  where vp.version_id = v.id order by vp.position)), '') as text "
         "from versions v")
 
-    conn.execute("create index idx_updates_article_key on updates (article_id, update_key)")
-    conn.execute("create index idx_events_article on events (article_id)")
+    conn.execute("create index if not exists idx_events_article on events (article_id)")
 
 
 @migrations()
@@ -145,7 +167,8 @@ def m010_runs(db: Database) -> None:
     db["runs"].create({
         "id": int, "started_at": str, "ended_at": str, "spider": str, "arguments": str,
         "settings": str, "requests": int, "pages_fetched": int, "captures": str,
-        "new_articles": int, "new_versions": int, "failures": str, "finish_reason": str,
+        "new_articles": int, "new_versions": int, "failures": str, "cuts": str,
+        "finish_reason": str,
         "exit_status": int, "pid": int,
     }, pk="id")
     db["runs"].create_index(["started_at"])
@@ -177,3 +200,10 @@ def m020_research_indexes(db: Database) -> None:
 def m021_research_lookups(db: Database) -> None:
     """The removed-story count (stats) without a table scan (events by article: m003)."""
     db["articles"].create_index(["status"], if_not_exists=True)
+
+
+@migrations()
+def m022_change_kinds(db: Database) -> None:
+    """Change records of one kind with their versions (headline changes, corrections) read
+    from the index alone, never from the rows holding old and new text."""
+    db["changes"].create_index(["kind", "version_id"], if_not_exists=True)

@@ -18,8 +18,8 @@ def paragraph_key(text: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def paragraph_ids(conn: sqlite3.Connection, texts: list[str]) -> list[int]:
-    """The id of each text in `paragraphs`, inserting those not stored yet."""
+def stored_paragraphs(conn: sqlite3.Connection, texts) -> dict[str, int]:
+    """text -> id for those of `texts` already in `paragraphs`."""
     keys = {text: paragraph_key(text) for text in texts}
     known: dict[str, int] = {}
     wanted = sorted(set(keys.values()))
@@ -30,6 +30,13 @@ def paragraph_ids(conn: sqlite3.Connection, texts: list[str]) -> list[int]:
                 chunk):
             if text in keys:
                 known.setdefault(text, pid)
+    return known
+
+
+def paragraph_ids(conn: sqlite3.Connection, texts: list[str]) -> list[int]:
+    """The id of each text in `paragraphs`, inserting those not stored yet."""
+    keys = {text: paragraph_key(text) for text in texts}
+    known = stored_paragraphs(conn, keys)
     for text in keys:
         if text not in known:
             known[text] = conn.execute("insert into paragraphs (key, text) values (?, ?)",
@@ -52,3 +59,18 @@ def version_paragraphs(conn: sqlite3.Connection, version_id: int) -> list[str]:
 
 def paragraphs_json(conn: sqlite3.Connection, version_id: int) -> str:
     return json.dumps(version_paragraphs(conn, version_id), ensure_ascii=False)
+
+
+def diff_row(conn: sqlite3.Connection, version_id: int, seq: int, row, known: dict[str, int]
+             ) -> tuple:
+    """The `diff_rows` values of one alignment row: a paragraph-level text that is a stored
+    paragraph is referenced by id, not stored again (the `diffs` view reads it back)."""
+    old_id = known.get(row.old_text) if row.level == "paragraph" else None
+    new_id = known.get(row.new_text) if row.level == "paragraph" else None
+    return (version_id, seq, row.level, row.op, row.old_index, row.new_index, old_id, new_id,
+            None if old_id else row.old_text, None if new_id else row.new_text)
+
+
+INSERT_DIFF = ("insert into diff_rows (version_id, seq, level, op, old_index, new_index, "
+               "old_paragraph, new_paragraph, old_text, new_text) "
+               "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
