@@ -297,7 +297,7 @@ def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_completes_held_pag
         assert _half_written(db) == [], f"trial {trial}"
         with Archive.open(db) as archive:
             outcomes = [r["outcome"] for r in archive.db.query("select outcome from captures")]
-            texts = [r["paragraphs"] for r in archive.db.query("select paragraphs from versions")]
+            texts = [r["paragraphs"] for r in archive.db.query("select paragraphs from version_texts")]
             articles = archive.db["articles"].count
         assert "held" not in outcomes, f"trial {trial}"
         assert articles == sum(len(s["articles"]) for s in manifest["sites"])
