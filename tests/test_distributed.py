@@ -142,12 +142,9 @@ def wait_for(condition, timeout: float = 60, every: float = 0.05) -> None:
 # The demo: the archive does not depend on how many workers made it -----------------------
 
 @pytest.fixture(scope="module")
-def local_demo(tmp_path_factory):
-    from archiver.demo import run_demo
-
-    db = tmp_path_factory.mktemp("local") / "demo.db"
-    assert run_demo(db) == 0
-    return archived(db)
+def local_demo(demo_archive):
+    """What `make demo` archives (the session's demo archive, read only)."""
+    return archived(demo_archive)
 
 
 @pytest.mark.parametrize("workers", [1, 3])
