@@ -211,9 +211,9 @@ def test_a_capture_committed_but_not_acknowledged_is_not_stored_twice(redis_url,
     root = tmp_path / "site"
     make_site(root, 3)
     db, scratch = tmp_path / "archive.db", tmp_path / "worker.db"
-    with LocalSite([root]) as site:
-        enqueue(redis_url, "--feed", site.url("/feed.xml"), "-s", "ARCHIVER_TEMPLATES=False")
-        finish(worker(redis_url, scratch, "-s", "ARCHIVER_TEMPLATES=False"))
+    with LocalSite([root]) as site:  # seeded by the worker's own -a argument this time
+        finish(worker(redis_url, scratch, "-s", "ARCHIVER_TEMPLATES=False",
+                      "-a", f"feeds={site.url('/feed.xml')}"))
     server = redis.Redis.from_url(redis_url)
     server.xgroup_create(CAPTURES, WRITERS, id="0")
     delivered = server.xreadgroup(WRITERS, "writer", {CAPTURES: ">"}, count=1)[0][1]
