@@ -39,4 +39,4 @@ bench-queries: $(STAMP)
 	$(BIN)/python bench/queries.py
 
 clean:
-	rm -rf $(VENV) data/demo.db data/demo.db-wal data/demo.db-shm
+	rm -rf $(VENV) data/demo.db data/demo.db-wal data/demo.db-shm data/demo-distributed.db*
