@@ -1,9 +1,11 @@
 """Spider middleware: every fetched article page is read here, once.
 
-The spider only navigates: for each article answer it yields a `Fetch`. The reader parses the
-page once and, on that one tree, counts its blocks into the site's template (`TemplateBook`)
-and extracts the story with it, so each page costs one parse and the template already knows
-the page it reads. Out comes a `Capture` for the item pipelines.
+The spider only navigates: for each article answer it yields a `Fetch`. The reader has the
+page parsed once and, in the one walk of that tree which extraction makes, its blocks counted
+into the site's template (`TemplateBook`) before the story is extracted with it: one parse
+and one walk per page, and the template already knows the page it reads. That work runs in a
+worker process beside the reactor (`archiver.workers`). Out comes a `Capture` for the item
+pipelines.
 
 A new site's first pages cannot know its template yet (a block is furniture once it was seen
 on 3 pages of the site), so they are held: recorded at once as a `held` capture with their raw
@@ -175,7 +177,9 @@ class PageReader:
     async def recover(self) -> AsyncIterator[Capture]:
         """Load the held captures an earlier run left (it stopped before reading them): learn
         from them, and read at once those whose site's template is already warm."""
-        if self._recovered or self._archive() is None:
+        if self._recovered or getattr(self.crawler.spider, "problems", None):
+            return  # (arguments refused: the crawl writes nothing, not even a new archive)
+        if self._archive() is None:
             return
         self._recovered = True
         for row in self.archive.held_captures():  # bodies read one at a time
