@@ -132,6 +132,8 @@ class IngestSpider(Spider):
         after, quiet_since = b"0", None
         with Archive.open(self.db_path) as archive:
             while True:
+                while len(self.entries) >= BATCH:  # read no faster than the archive stores
+                    await asyncio.sleep(0.01)
                 replies = self.server.xreadgroup(WRITERS, CONSUMER, {CAPTURES: after},
                                                  count=BATCH)
                 entries = replies[0][1] if replies else []
