@@ -31,6 +31,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/changes.py
 	$(BIN)/python bench/robustness.py
+	$(BIN)/python bench/storage.py
+	$(BIN)/python bench/discovery.py
 
 # The archive at 1,000,000 versions (builds it first: about half an hour on 2 cores).
 bench-queries: $(STAMP)

@@ -22,9 +22,10 @@ import hashlib
 import json
 import math
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
-from archiver.extract.text import fingerprint
+from archiver.extract.text import fingerprint as _text_fingerprint
 
 # Class names that differ from one article to the next on the same template (WordPress
 # post_class(): post-123, category-x, tag-y ...): not part of a block's place.
@@ -32,6 +33,9 @@ _VARYING_CLASS = re.compile(r"\d|^(?:post|type|status|format|category|tag|author
                             r"page-id|entry-category|entry-tag)-|^(?:hentry|sticky|"
                             r"has-post-thumbnail)$", re.I)
 _ANYWHERE = "*"  # the place of a block learned from an Article (text without a page)
+# Learning a page and reading it ask for each block's fingerprint several times: keep the
+# latest few thousand (one page's blocks, and then some).
+fingerprint = lru_cache(maxsize=8192)(_text_fingerprint)
 # What one page teaches a template: the (text fingerprint, place) of each of its blocks.
 Placed = frozenset[tuple[str, str]]
 
