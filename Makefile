@@ -31,10 +31,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/changes.py
 	$(BIN)/python bench/robustness.py
+	$(BIN)/python bench/storage.py
+	$(BIN)/python bench/discovery.py
 
 # The archive at 1,000,000 versions (builds it first: about half an hour on 2 cores).
 bench-queries: $(STAMP)
 	$(BIN)/python bench/queries.py
 
 clean:
-	rm -rf $(VENV) data/demo.db data/demo.db-wal data/demo.db-shm
+	rm -rf $(VENV) data/demo.db data/demo.db-wal data/demo.db-shm data/demo-distributed.db*

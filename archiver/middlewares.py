@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.downloadermiddlewares.robotstxt import logger as robots_logger
@@ -119,6 +119,11 @@ class QuietRobotsTxt(RobotsTxtMiddleware):
     def __init__(self, crawler):
         super().__init__(crawler)
         robots_logger.addFilter(self._robots_error_line)
+        crawler.signals.connect(self._unhook, signal=signals.engine_stopped)
+
+    def _unhook(self) -> None:
+        """The filter belongs to this crawl: another crawl in this process has its own."""
+        robots_logger.removeFilter(self._robots_error_line)
 
     def _robots_error_line(self, record: logging.LogRecord) -> bool:
         args = record.args if isinstance(record.args, dict) else {}

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 
 from archiver.failures import reason_of
 from archiver.items import Capture
@@ -73,10 +72,8 @@ class RunRecorder:
 
     @classmethod
     def from_crawler(cls, crawler):
-        path = crawler.settings.get("ARCHIVER_DB")
-        if not path:
-            raise NotConfigured("ARCHIVER_DB is empty")
-        recorder = cls(crawler, path)
+        # With no archive (ARCHIVER_DB empty) nothing is recorded, but the exit status holds.
+        recorder = cls(crawler, crawler.settings.get("ARCHIVER_DB") or "")
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
@@ -88,7 +85,7 @@ class RunRecorder:
     def _recordable(self, spider) -> bool:
         """A refused archive is never touched, and a run refused for its arguments creates no
         archive (it is recorded in one that exists)."""
-        if refusal(self.db_path):
+        if not self.db_path or refusal(self.db_path):
             return False
         return not self._problems(spider) or Path(self.db_path).is_file()
 

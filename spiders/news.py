@@ -98,7 +98,7 @@ class NewsSpider(SitemapSpider):
             spider.depth = crawler.settings.getint("ARCHIVER_START_DEPTH", 2)
         spider.conditional = crawler.settings.getbool("ARCHIVER_CONDITIONAL_REVISITS", True)
         spider.db_path = crawler.settings.get("ARCHIVER_DB")
-        refused = refusal(spider.db_path or "")
+        refused = refusal(spider.db_path) if spider.db_path else None  # empty: no archive
         if refused:
             spider.problems.append(f"ARCHIVER_DB: {refused}")
         spider.max_sitemaps = crawler.settings.getint("ARCHIVER_MAX_SITEMAPS", 500)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +65,15 @@ def fixture_site():
 @pytest.fixture
 def fixture_expected() -> dict:
     return json.loads((FIXTURES / "site" / "expected.json").read_text(encoding="utf-8"))
+
+
+def sql_rows(db: Path, query: str, *params) -> list[tuple]:
+    """Rows of one SQL query on an archive file, read with plain sqlite3 as a researcher would."""
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(query, params).fetchall()
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="session")

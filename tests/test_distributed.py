@@ -142,12 +142,9 @@ def wait_for(condition, timeout: float = 60, every: float = 0.05) -> None:
 # The demo: the archive does not depend on how many workers made it -----------------------
 
 @pytest.fixture(scope="module")
-def local_demo(tmp_path_factory):
-    from archiver.demo import run_demo
-
-    db = tmp_path_factory.mktemp("local") / "demo.db"
-    assert run_demo(db) == 0
-    return archived(db)
+def local_demo(demo_archive):
+    """What `make demo` archives (the session's demo archive, read only)."""
+    return archived(demo_archive)
 
 
 @pytest.mark.parametrize("workers", [1, 3])
@@ -214,9 +211,9 @@ def test_a_capture_committed_but_not_acknowledged_is_not_stored_twice(redis_url,
     root = tmp_path / "site"
     make_site(root, 3)
     db, scratch = tmp_path / "archive.db", tmp_path / "worker.db"
-    with LocalSite([root]) as site:
-        enqueue(redis_url, "--feed", site.url("/feed.xml"), "-s", "ARCHIVER_TEMPLATES=False")
-        finish(worker(redis_url, scratch, "-s", "ARCHIVER_TEMPLATES=False"))
+    with LocalSite([root]) as site:  # seeded by the worker's own -a argument this time
+        finish(worker(redis_url, scratch, "-s", "ARCHIVER_TEMPLATES=False",
+                      "-a", f"feeds={site.url('/feed.xml')}"))
     server = redis.Redis.from_url(redis_url)
     server.xgroup_create(CAPTURES, WRITERS, id="0")
     delivered = server.xreadgroup(WRITERS, "writer", {CAPTURES: ">"}, count=1)[0][1]
@@ -262,8 +259,11 @@ def test_politeness_per_site_holds_across_workers(redis_url, tmp_path):
             finish(crawler)
     starts = sorted(t for t, path in site.times if path.startswith("/news/"))
     assert len(starts) == 8
+    # Three workers, yet one request to the site every 0.3 s (the delay holds between request
+    # starts; a loaded machine may deliver one of them a little late, never many at once).
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert min(gaps) >= 0.25  # three workers, yet one request to the site every 0.3 s
+    assert starts[-1] - starts[0] >= 0.9 * 0.3 * (len(starts) - 1)
+    assert min(gaps) >= 0.15
 
 
 def test_enqueue_revisits_from_the_archive(redis_url, tmp_path, crawl):

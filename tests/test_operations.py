@@ -338,3 +338,9 @@ def test_history_shows_failures_and_finds_the_story_by_any_url(db_path):
     text = _cli("history", original, "--db", str(db_path)).output
     assert "event" in text and "removed capture" in text and "HTTP 503" in text
     assert _cli("history", "https://nowhere.example/x", "--db", str(db_path)).exit_code == 1
+
+
+def test_with_no_archive_the_exit_status_still_holds(crawl, db_path):
+    result = crawl(db_path, "-s", "ARCHIVER_DB=", "-a", "feed=http://127.0.0.1:9/", expect=2)
+    assert "Run (not recorded) ended (finished): exit 2" in result.stderr
+    assert not db_path.exists()

@@ -9,7 +9,6 @@ import gzip
 import hashlib
 import io
 import json
-import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +16,7 @@ from click.testing import CliRunner
 from archiver.cli import main
 from archiver.research import reads
 from archiver.storage import Archive
+from tests.conftest import sql_rows
 
 KEYFOLD = "/breaches/keyfold-password-manager-vault-backups-accessed/"
 GPU = "/2026/03/02/used-data-center-gpu-prices-record/"
@@ -34,16 +34,8 @@ def run_json(db, *args):
     return json.loads(run(db, *args, "--json"))
 
 
-def sql(db, query, *params):
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(query, params).fetchall()
-    finally:
-        con.close()
-
-
 def url_of(db, path: str) -> str:
-    [(url,)] = sql(db, "select url from articles where url like ?", "%" + path)
+    [(url,)] = sql_rows(db, "select url from articles where url like ?", "%" + path)
     return url
 
 
@@ -58,13 +50,13 @@ def test_search_a_phrase_marks_the_hit(demo_archive):
 
 def test_search_gives_one_hit_per_story_newest_first(demo_archive):
     hits = run_json(demo_archive, "search", "the", "--limit", "50")
-    stories = sql(demo_archive, "select count(distinct v.article_id) from versions v where v.id "
+    stories = sql_rows(demo_archive, "select count(distinct v.article_id) from versions v where v.id "
                                 "in (select rowid from versions_fts where versions_fts match 'the') "
                                 "or v.id in (select vp.version_id from version_paragraphs vp "
                                 "join paragraphs_fts f on f.rowid = vp.paragraph_id "
                                 "where paragraphs_fts match 'the')")
     assert len(hits) == len({h["url"] for h in hits}) == stories[0][0] > 5
-    latest = dict(sql(demo_archive, "select a.url, max(v.version) from versions v join articles a "
+    latest = dict(sql_rows(demo_archive, "select a.url, max(v.version) from versions v join articles a "
                                     "on a.id = v.article_id group by a.url"))
     assert all(h["version"] == latest[h["url"]] for h in hits)
     assert [h["first_seen"] for h in hits] == sorted((h["first_seen"] for h in hits),
@@ -101,7 +93,7 @@ def test_search_filters_and_odd_queries(demo_archive):
 
 def test_changes_feed(demo_archive):
     feed = run_json(demo_archive, "changes")
-    assert len(feed) == sql(demo_archive, "select count(*) from versions")[0][0]
+    assert len(feed) == sql_rows(demo_archive, "select count(*) from versions")[0][0]
     assert [r["at"] for r in feed] == sorted((r["at"] for r in feed), reverse=True)
     [gpu] = [r for r in feed if r["url"] == url_of(demo_archive, GPU) and r["version"] == 2]
     assert gpu["change"] == "correction" and "sentence_edit" in gpu["kinds"]
@@ -125,7 +117,7 @@ def test_export_tables_jsonl_and_csv(demo_archive, table, tmp_path):
     out = tmp_path / f"{table}.jsonl"
     run(demo_archive, "export", table, "-o", str(out))
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == sql(demo_archive, f"select count(*) from {table}")[0][0] > 0
+    assert len(rows) == sql_rows(demo_archive, f"select count(*) from {table}")[0][0] > 0
     assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
     assert all(r["url"].startswith("http://127.0.0.1:") for r in rows)
     as_csv = list(csv.DictReader(io.StringIO(run(demo_archive, "export", table,
@@ -139,7 +131,7 @@ def test_export_tables_jsonl_and_csv(demo_archive, table, tmp_path):
 
 def test_export_pairs(demo_archive):
     pairs = [json.loads(line) for line in run(demo_archive, "export", "pairs").splitlines()]
-    assert len(pairs) == sql(demo_archive, "select count(*) from versions where version > 1")[0][0]
+    assert len(pairs) == sql_rows(demo_archive, "select count(*) from versions where version > 1")[0][0]
     [keyfold] = [p for p in pairs if p["url"] == url_of(demo_archive, KEYFOLD)]
     assert (keyfold["old_version"], keyfold["new_version"]) == (1, 2)
     assert keyfold["old_title"] != keyfold["new_title"]
@@ -152,7 +144,7 @@ def test_warc_reads_back_with_warcio(demo_archive, tmp_path):
 
     out = tmp_path / "demo-captures.warc.gz"
     counts = run_json(demo_archive, "warc", str(out))
-    captures = {row[0]: row for row in sql(
+    captures = {row[0]: row for row in sql_rows(
         demo_archive, "select c.fetched_at || ' ' || c.final_url, c.body_sha256, c.status, "
                       "v.title, t.text from captures c left join versions v "
                       "on v.id = c.version_id left join version_texts t on t.version_id = v.id "
@@ -176,6 +168,8 @@ def test_warc_reads_back_with_warcio(demo_archive, tmp_path):
                 assert payload == reads.body(archive, sha)
                 assert record.http_headers.get_statuscode() == str(status)
                 assert record.http_headers.get_header("Content-Length") == str(len(payload))
+                # the headers as received from the local site's server
+                assert record.http_headers.get_header("Server").startswith("BaseHTTP")
                 responses[record.rec_headers.get_header("WARC-Record-ID")] = key
             elif kind == "conversion":
                 conversions.append((record.rec_headers.get_header("WARC-Refers-To"),
@@ -189,7 +183,7 @@ def test_warc_reads_back_with_warcio(demo_archive, tmp_path):
 def test_warc_filters(demo_archive, tmp_path):
     site = url_of(demo_archive, KEYFOLD).split("/")[2]
     counts = run_json(demo_archive, "warc", str(tmp_path / "one.warc.gz"), "--site", site)
-    expected = sql(demo_archive, "select count(*) from captures c join articles a on "
+    expected = sql_rows(demo_archive, "select count(*) from captures c join articles a on "
                                  "a.id = c.article_id where a.site = ?", site)[0][0]
     assert counts["response"] == expected > 0
     none = run_json(demo_archive, "warc", str(tmp_path / "none.warc.gz"), "--since", "2100-01-01")
@@ -199,7 +193,7 @@ def test_warc_filters(demo_archive, tmp_path):
 def test_timemap(demo_archive):
     url = url_of(demo_archive, KEYFOLD)
     data = run_json(demo_archive, "timemap", url)
-    times = sql(demo_archive, "select fetched_at from captures c join articles a on "
+    times = sql_rows(demo_archive, "select fetched_at from captures c join articles a on "
                               "a.id = c.article_id where a.url = ? and outcome in "
                               "('new_version', 'returned') order by fetched_at", url)
     assert [m["fetched_at"] for m in data["mementos"]] == [t for (t,) in times]
@@ -219,7 +213,7 @@ def test_raw_writes_the_stored_page(demo_archive, tmp_path):
     url = url_of(demo_archive, KEYFOLD)
     runner = CliRunner()
     latest = runner.invoke(main, ["raw", url, "--db", str(demo_archive)]).stdout_bytes
-    rows = sql(demo_archive, "select c.id, c.body_sha256, v.version from captures c "
+    rows = sql_rows(demo_archive, "select c.id, c.body_sha256, v.version from captures c "
                              "join versions v on v.id = c.version_id join articles a "
                              "on a.id = c.article_id where a.url = ? order by c.id", url)
     assert hashlib.sha256(latest).hexdigest() == rows[-1][1]

@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sql_rows
 
 
 def _free_port() -> int:
@@ -79,18 +78,10 @@ def rows(base: str, query: str, **params) -> list[dict]:
     return json.loads(body)
 
 
-def sql(db, query, *params):
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(query, params).fetchall()
-    finally:
-        con.close()
-
-
 def test_canned_queries(server):
     base, db = server
     later = rows(base, "updated_after_publication")
-    assert len(later) == sql(db, "select count(*) from updates where version = first_version "
+    assert len(later) == sql_rows(db, "select count(*) from updates where version = first_version "
                                  "and first_version > 1")[0][0] == 4
     assert {r["kind"] for r in later} == {"update", "correction"}
     assert all(r["version"] == 2 and r["hours_later"] >= 0 for r in later)
@@ -107,7 +98,7 @@ def test_canned_queries(server):
 
 def test_as_of_gives_the_story_as_it_stood(server):
     base, db = server
-    [(url, first, second)] = sql(
+    [(url, first, second)] = sql_rows(
         db, "select a.url, v1.first_seen, v2.first_seen from articles a "
             "join versions v1 on v1.article_id = a.id and v1.version = 1 "
             "join versions v2 on v2.article_id = a.id and v2.version = 2 "
@@ -129,7 +120,7 @@ def test_metadata_hides_bodies_and_links_history(server):
     status, page = get(base, "/demo/articles")
     assert status == 200 and "/-/history?url=http%3A%2F%2F127.0.0.1" in page
     assert "Each distinct text of a story" in get(base, "/demo/versions")[1]
-    [(url,)] = sql(db, "select url from articles where url like '%keyfold%'")
+    [(url,)] = sql_rows(db, "select url from articles where url like '%keyfold%'")
     status, page = get(base, "/-/history", url=url, a="1", b="2")
     assert status == 200 and "Keyfold confirms" in page and "<del>" in page
     assert get(base, "/-/history", url="http://nowhere.example/")[0] == 404

@@ -304,3 +304,50 @@ def test_recaptures_are_stored_as_their_difference_and_read_back_exactly(archive
     assert all(r["n"] < 200 for r in rows if r["n"] != first)
     assert max(r["depth"] for r in rows) <= MAX_DEPTH
     assert [archive.body(hashlib.sha256(p).hexdigest()) for p in pages] == pages
+
+
+def test_completing_a_held_capture_once_and_only_in_its_own_archive(archive):
+    body = b"<html>held page</html>"
+    held = Capture(url=URL, final_url=URL, fetched_at="t1", status=200, body=body,
+                   body_sha256=hashlib.sha256(body).hexdigest(), held=True)
+    held_id = archive.record(held).capture_id
+    assert [r["id"] for r in archive.held_captures()] == [held_id]
+    assert archive.body(archive.held_capture(held_id)["body_sha256"]) == body
+    done = cap(A, "t1", body=body, completes=held_id)
+    assert archive.record(done).outcome == "new_version"
+    assert archive.held_captures() == [] and archive.held_capture(held_id) is None
+    again = cap(A, "t1", body=body, completes=held_id)  # another crawl completes it too
+    assert archive.record(again).outcome == "duplicate"
+    foreign = cap(A, "t2", completes=held_id)  # a row id from another archive
+    assert archive.record(foreign).outcome == "unchanged"
+    assert archive.db["captures"].count == 2
+
+
+def test_a_story_written_by_another_crawl_while_planning_is_decided_again(archive, db_path):
+    """The decision is planned before the write lock; another crawl writes a new version of
+    the same story in between (here, while the planner re-reads a stale baseline), so under
+    the lock the plan no longer holds and is made again against the version now current."""
+    story = ["The vendor shipped a fix on Tuesday.", "Owners should update now."]
+    update = "Update: the vendor recalled the fix."
+    archive.record(cap(story, "2026-03-01T10:00:00+00:00", body=b"<p>v1</p>"))
+    v1 = archive.live_page(cap(story, "t")).version.id
+    archive.record(cap(story + ["Editor's note: headline fixed."], "2026-03-01T10:30:00+00:00",
+                       body=b"<p>v2</p>"))  # the baseline below is now stale
+    read = []
+
+    def reread(body, url, content_type):
+        read.append(body)
+        if len(read) == 1:  # meanwhile another crawl records the update
+            with Archive.open(db_path) as other:
+                other.record(cap(story + [update], "2026-03-01T11:00:00+00:00",
+                                 body=b"<p>v3</p>"))
+        return Article(title="A title", paragraphs=story + ["Editor's note: headline fixed."])
+
+    late = cap(story + [update], "2026-03-01T12:00:00+00:00",
+               baseline=Article(title="A title", paragraphs=story), baseline_version=v1)
+    result = archive.record(late, reread=reread)
+    assert read == [b"<p>v2</p>"]
+    # The first plan (against version 2) said "new version"; made again under the lock it
+    # finds the capture equal to version 3, written meanwhile: no 4th version.
+    assert (result.outcome, result.version) == ("unchanged", 3)
+    assert archive.db["versions"].count == 3

@@ -8,11 +8,7 @@ from datetime import datetime, timedelta, timezone
 import click
 
 from archiver.cli import clip, db_option, json_option, main, open_archive, print_json
-from archiver.failures import reason_of
-from archiver.revisit import Backoff, schedule
 from archiver.settings import ARCHIVER_REVISIT_GIVE_UP, ARCHIVER_REVISIT_RETRY
-from archiver.storage.revisits import revisit_rows
-from archiver.storage.runs import failed_captures, recent_runs
 
 
 def _counts(mapping: dict | None) -> str:
@@ -26,6 +22,8 @@ def _counts(mapping: dict | None) -> str:
 @json_option
 def runs(limit: int, db_path: str, as_json: bool) -> None:
     """The latest crawls: when, what they were asked, what they did, how they ended."""
+    from archiver.storage.runs import recent_runs
+
     with open_archive(db_path) as archive:
         rows = recent_runs(archive, limit) if archive.db["runs"].exists() else []
     if as_json:
@@ -45,6 +43,8 @@ def runs(limit: int, db_path: str, as_json: bool) -> None:
         click.echo(f"    captures  {_counts(run['captures'])}")
         if run["failures"]:
             click.echo(f"    failures  {_counts(run['failures'])}")
+        if run.get("cuts"):
+            click.echo(f"    cut       {_counts(run['cuts'])}")
 
 
 def parse_since(value: str | None) -> str | None:
@@ -67,6 +67,9 @@ def parse_since(value: str | None) -> str | None:
 @json_option
 def failures(since: str | None, per_reason: int, db_path: str, as_json: bool) -> None:
     """Failed captures by reason: how many, when last, and which URLs."""
+    from archiver.failures import reason_of
+    from archiver.storage.runs import failed_captures
+
     start = parse_since(since)
     with open_archive(db_path) as archive:
         rows = failed_captures(archive, start)
@@ -99,6 +102,9 @@ def failures(since: str | None, per_reason: int, db_path: str, as_json: bool) ->
 @json_option
 def due(everything: bool, retry: float, give_up: float, db_path: str, as_json: bool) -> None:
     """What the next `revisit=due` run will fetch, and when each story is due."""
+    from archiver.revisit import Backoff, schedule
+    from archiver.storage.revisits import revisit_rows
+
     now = datetime.now(timezone.utc)
     with open_archive(db_path) as archive:
         plan = schedule(revisit_rows(archive), now,

@@ -11,6 +11,7 @@ import csv
 import json
 import sys
 from datetime import timezone
+from pathlib import Path
 
 import click
 
@@ -183,8 +184,6 @@ def export(table: str, fmt: str, output: str | None, db_path: str) -> None:
 def warc(output: str, site, since, db_path: str, as_json: bool) -> None:
     """Write every stored capture to OUTPUT (.warc.gz): a `response` record with the page as
     fetched, and a `conversion` record with the story text extracted from it."""
-    from pathlib import Path
-
     from archiver.research.warc import write_warc
 
     since = _moment(since, "--since")
@@ -250,8 +249,6 @@ def raw(url: str, number, capture_id, output, db_path: str) -> None:
 def serve(db_path: str, port: int) -> None:
     """Browse the archive in Datasette on 127.0.0.1, with table descriptions, facets, canned
     queries and each story's history page."""
-    from pathlib import Path
-
     from archiver.research.datasette import serve as serve_datasette
 
     open_archive(db_path).close()  # a clear error for a missing file, and the schema up to date

@@ -31,8 +31,7 @@ class Distributed:
         if settings.getbool("ARCHIVER_REDIS_ONLY_ENQUEUE"):
             # `archiver enqueue`: the spider's requests go to the frontier, nothing is read.
             settings.set("ITEM_PIPELINES", {}, priority="project")
-            settings.set("SPIDER_MIDDLEWARES", {"archiver.reader.PageReader": None},
-                         priority="project")
+            settings.set("SPIDER_MIDDLEWARES", without_page_reader(settings), priority="project")
             return
         # Fetch and extract here; the archive's own pipelines run in the writer.
         pipelines = {name: order for name, order in settings.getdict("ITEM_PIPELINES").items()
@@ -43,3 +42,10 @@ class Distributed:
             middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
             middlewares["archiver.distributed.politeness.FleetPoliteness"] = 590
             settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="project")
+
+
+def without_page_reader(settings) -> dict:
+    """SPIDER_MIDDLEWARES with the page reader switched off (for processes that read no page)."""
+    middlewares = settings.getdict("SPIDER_MIDDLEWARES")
+    middlewares["archiver.reader.PageReader"] = None
+    return middlewares

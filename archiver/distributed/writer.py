@@ -132,6 +132,8 @@ class IngestSpider(Spider):
         after, quiet_since = b"0", None
         with Archive.open(self.db_path) as archive:
             while True:
+                while len(self.entries) >= BATCH:  # read no faster than the archive stores
+                    await asyncio.sleep(0.01)
                 replies = self.server.xreadgroup(WRITERS, CONSUMER, {CAPTURES: after},
                                                  count=BATCH)
                 entries = replies[0][1] if replies else []
@@ -234,6 +236,7 @@ def ingest(redis_url: str, db_path: str, *, exit_when_idle: float = 0,
     from scrapy.crawler import CrawlerProcess
 
     from archiver.distributed import WRITER_PIPELINES
+    from archiver.distributed.addon import without_page_reader
     from archiver.distributed.runner import project_settings
 
     server = redis.Redis.from_url(redis_url)
@@ -249,7 +252,7 @@ def ingest(redis_url: str, db_path: str, *, exit_when_idle: float = 0,
         settings.set("ITEM_PIPELINES", {
             name: order for name, order in settings.getdict("ITEM_PIPELINES").items()
             if name in WRITER_PIPELINES})
-        settings.set("SPIDER_MIDDLEWARES", {"archiver.reader.PageReader": None})
+        settings.set("SPIDER_MIDDLEWARES", without_page_reader(settings))
         process = CrawlerProcess(settings)
         process.crawl(IngestSpider, server=server, lock=lock, exit_when_idle=exit_when_idle)
         process.start()

@@ -51,9 +51,18 @@ FALLBACK_GAIN = 2.0
 FALLBACK_MIN = 300
 BIG_SHARE = 0.5
 PULL_WINDOW = 40
+REPEAT_PROSE = 100  # characters: a prose paragraph this long is not repeated by a story
 # A twin of the story container (same tag and class) needs this share of its score: the
 # class identity is already strong evidence, so the bar is lower than for plain siblings.
 TWIN_SHARE = 0.1
+# A story cut into sections: at least RIVAL_N other boxes scoring RIVAL_SHARE of the winner,
+# and the winner's nearest ancestor that holds half of them is the story.
+RIVAL_SHARE = 0.5
+RIVAL_N = 3
+# The winner's <article>/<main> is the story when it holds this many times its clean prose
+# at under this link density.
+SEMANTIC_GAIN = 3.0
+SEMANTIC_LD = 0.3
 _SANDWICH_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote",
                             "table", "pre", "p"})
 
@@ -187,6 +196,7 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int],
         llen.append(llen[-1] + b.links)
 
     best, best_score = None, 0.0
+    scored: list[tuple[float, Frame]] = []
     stack = [root]
     while stack:
         fr = stack.pop()
@@ -209,6 +219,8 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int],
                 # a story their parent holds; either way the parent is the better unit.
                 s *= 0.5
             s *= _furniture_factor(fr, blocks)
+            if s > 0:
+                scored.append((s, fr))
             if s > best_score:
                 best, best_score = fr, s
         stack.extend(fr.children)
@@ -218,6 +230,8 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int],
         return [(i, i + 1, blocks[i].frame.depth)]
 
     first = best
+    best = _common_ancestor(best, best_score, scored, root, clen, llen)
+    best = _semantic_container(best, blocks, weights, root, clen, llen)
     # Wrappers that add nothing (one child, no text of their own) are the same container:
     # climb them so that siblings split by ads or "companion columns" can be merged.
     while best.parent is not None and best.parent.start == best.start and \
@@ -262,6 +276,58 @@ def choose_ranges(blocks: list[Block], root: Frame, skip: set[int],
     ranges = [(sib.start, sib.end, sib.depth) for sib, t in zip(kids, take) if t]
     return _add_twins(root, first, best, ranges, max(1.0, best_score * TWIN_SHARE), clen, llen,
                       blocks, cw)
+
+
+def _common_ancestor(best, best_score, scored, root, clen, llen):
+    """A story cut into sections, each in a box of its own (a listicle, a guide with a box
+    per heading), has several near-equal winners: the story is the nearest ancestor of the
+    winner that holds most of them (the whole page never is). `scored`: (score, frame) of
+    every candidate."""
+    rivals: list[Frame] = []
+    for s, fr in sorted(scored, key=lambda x: -x[0]):
+        if s < RIVAL_SHARE * best_score:
+            break
+        if fr.negf is not None or fr.start < best.end and best.start < fr.end:
+            continue  # furniture, or the winner's own ancestor or descendant
+        if any(fr.start < r.end and r.start < fr.end for r in rivals):
+            continue  # nested in (or around) a rival already counted
+        rivals.append(fr)
+    if len(rivals) < RIVAL_N:
+        return best
+    need = max(RIVAL_N, len(rivals) / 2)
+    anc = best.parent
+    while anc is not None and anc is not root:
+        if sum(1 for r in rivals if anc.start <= r.start and r.end <= anc.end) >= need:
+            if _link_density(anc, clen, llen) < 0.5 and anc.negf is None:
+                return anc
+            return best
+        anc = anc.parent
+    return best
+
+
+_STORY_TAGS = frozenset({"article", "main"})
+
+
+def _semantic_container(best, blocks, weights, root, clen, llen):
+    """The winner's nearest <article>, <main> or articleBody box is the story when it holds
+    several times the winner's clean prose at a low link density: the winner was one part
+    of it (a list, a section)."""
+    anc = best.parent
+    while anc is not None and anc is not root:
+        if anc.tag in _STORY_TAGS or anc.el.get("itemprop") == "articleBody":
+            if anc.negf is None and _link_density(anc, clen, llen) < SEMANTIC_LD and \
+                    _clean_prose(anc, blocks, weights) > \
+                    SEMANTIC_GAIN * _clean_prose(best, blocks, weights):
+                return anc
+            return best
+        anc = anc.parent
+    return best
+
+
+def _clean_prose(fr, blocks, weights) -> float:
+    """Prose weight under a frame, furniture inside it left out."""
+    return sum(w for b, w in zip(blocks[fr.start:fr.end], weights[fr.start:fr.end])
+               if b.negf is None)
 
 
 def _add_twins(root, first, best, ranges, threshold, clen, llen, blocks, cw):
@@ -345,8 +411,8 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
         prose = b.tag in _PROSE_TAGS and not b.links
         if n < 80 and counts.get(k, 0) > 1 and not prose:
             continue
-        if k in seen and not prose:
-            continue
+        if k in seen and (not prose or n >= REPEAT_PROSE):
+            continue  # (a long paragraph twice is a second copy: slideshows, mobile layouts)
         if n < 120 and _BYLINE.match(text) and not _SENTENCE_END.search(text):
             continue
         if n < 80 and author_cores and any(a and a in k for a in author_cores) and \

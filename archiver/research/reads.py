@@ -27,30 +27,33 @@ def body(archive: Archive, sha256: str | None) -> bytes | None:
 # Matching text newest first: FTS5 hands rows out in rowid order without sorting, and both
 # titles (versions_fts) and distinct paragraphs (paragraphs_fts) are numbered as they first
 # appear, so the first `limit` stories come quickly even for a word in every story.
+_SNIPPET = "snippet({table}, -1, char(2), char(3), '…', 16)"
+# Rows: (version id, story id, snippet, kind of the update matched or None). The snippet is
+# cut while FTS5 stands on the row: asked for later, it would seek the row again.
 _SEARCH_TITLES = """
-select f.rowid as version_id, v.article_id, 'versions_fts', f.rowid from versions_fts f
+select f.rowid as version_id, v.article_id, """ + _SNIPPET.format(table="versions_fts") + """,
+       null from versions_fts f
 join versions v on v.id = f.rowid join articles a on a.id = v.article_id
 where versions_fts match :query {filters}
 order by f.rowid desc
 """
-_SEARCH_PARAGRAPHS = "select rowid from paragraphs_fts where paragraphs_fts match :query " \
-                     "order by rowid desc"
+_SEARCH_PARAGRAPHS = "select rowid, " + _SNIPPET.format(table="paragraphs_fts") + \
+    " from paragraphs_fts where paragraphs_fts match :query order by rowid desc"
 _VERSIONS_WITH_PARAGRAPH = """
-select vp.version_id, v.article_id, 'paragraphs_fts', vp.paragraph_id
+select vp.version_id, v.article_id, :snippet, null
 from version_paragraphs vp
 join versions v on v.id = vp.version_id join articles a on a.id = v.article_id
 where vp.paragraph_id = :paragraph {filters}
 order by vp.version_id desc
 """
 _SEARCH_UPDATES = """
-select u.version_id, u.article_id, 'updates_fts', u.id from updates_fts f
+select u.version_id, u.article_id, """ + _SNIPPET.format(table="updates_fts") + """, u.kind
+from updates_fts f
 join updates u on u.id = f.rowid join versions v on v.id = u.version_id
 join articles a on a.id = u.article_id
 where updates_fts match :query and u.kind = :kind {filters}
 order by f.rowid desc
 """
-_SNIPPET = "select snippet({table}, -1, char(2), char(3), '…', 16) from {table} " \
-           "where {table} match :query and rowid = :rowid"
 _HIT = """
 select a.url, a.site, v.version, v.first_seen, v.last_seen, v.change, v.title
 from versions v join articles a on a.id = v.article_id where v.id = ?
@@ -64,16 +67,18 @@ order by rowid desc
 """
 
 
-def _filters(site: str | None, since: str | None, until: str | None) -> tuple[str, dict]:
+def _filters(site: str | None, since: str | None, until: str | None,
+             time: str = "v.first_seen") -> tuple[str, dict]:
+    """SQL conditions (and their parameters) on the story's site (`a.site`) and on `time`."""
     sql, params = [], {}
     if site:
         sql.append("and a.site = :site")
         params["site"] = site
     if since:
-        sql.append("and v.first_seen >= :since")
+        sql.append(f"and {time} >= :since")
         params["since"] = since
     if until:
-        sql.append("and v.first_seen < :until")
+        sql.append(f"and {time} < :until")
         params["until"] = until
     return " ".join(sql), params
 
@@ -123,16 +128,20 @@ def _search(archive, query, site, since, until, kind, limit, every_version) -> l
                 break
     best = sorted(chosen.values(), key=lambda r: r[0], reverse=True)[:limit]
     in_updates = {} if kind else _updates_matching(archive, query, [r[0] for r in best])
-    return [_hit(archive, query, row, in_updates) for row in best]
+    hits = [_hit(archive, row, in_updates) for row in best]
+    # ids follow the order captures were written, which a crawl's parallel readers may
+    # shuffle by a moment: the answer is ordered by when each version was first seen
+    return sorted(hits, key=lambda h: h["first_seen"], reverse=True)
 
 
 def _paragraph_rows(archive: Archive, filters: str, params: dict) -> Iterator[tuple]:
-    """(version, story, 'paragraphs_fts', paragraph) for each version showing a matching
-    paragraph, the most recently first-seen paragraphs first."""
+    """(version, story, snippet, None) for each version showing a matching paragraph, the
+    most recently first-seen paragraphs first."""
     conn = archive.db.conn
     versions_with = _VERSIONS_WITH_PARAGRAPH.format(filters=filters)
-    for (paragraph,) in conn.execute(_SEARCH_PARAGRAPHS, {"query": params["query"]}):
-        yield from conn.execute(versions_with, {**params, "paragraph": paragraph})
+    for paragraph, snippet in conn.execute(_SEARCH_PARAGRAPHS, {"query": params["query"]}):
+        yield from conn.execute(versions_with, {**params, "paragraph": paragraph,
+                                                "snippet": snippet})
 
 
 def _updates_matching(archive: Archive, query: str, version_ids: list[int]
@@ -151,17 +160,11 @@ def _updates_matching(archive: Archive, query: str, version_ids: list[int]
     return found
 
 
-def _hit(archive: Archive, query: str, row: tuple, in_updates: dict[int, list[str]]) -> Row:
-    db = archive.db.conn
+def _hit(archive: Archive, row: tuple, in_updates: dict[int, list[str]]) -> Row:
     names = ("url", "site", "version", "first_seen", "last_seen", "change", "title")
-    hit = dict(zip(names, db.execute(_HIT, [row[0]]).fetchone()))
-    snippet = db.execute(_SNIPPET.format(table=row[2]), {"query": query, "rowid": row[3]})
-    hit["snippet"] = snippet.fetchone()[0]
-    if row[2] == "updates_fts":
-        kinds = [db.execute("select kind from updates where id = ?", [row[3]]).fetchone()[0]]
-    else:
-        kinds = in_updates.get(row[0], [])
-    hit["in_updates"] = list(dict.fromkeys(kinds))
+    hit = dict(zip(names, archive.db.conn.execute(_HIT, [row[0]]).fetchone()))
+    hit["snippet"] = row[2]
+    hit["in_updates"] = [row[3]] if row[3] else list(dict.fromkeys(in_updates.get(row[0], [])))
     return hit
 
 
@@ -272,14 +275,8 @@ order by c.id
 def warc_captures(archive: Archive, *, site: str | None = None,
                   since: str | None = None) -> Iterator[Row]:
     """Every capture that kept a body, oldest first, with the text of the version it showed."""
-    filters, params = [], {}
-    if site:
-        filters.append("and a.site = :site")
-        params["site"] = site
-    if since:
-        filters.append("and c.fetched_at >= :since")
-        params["since"] = since
-    cursor = archive.db.conn.execute(_WARC_CAPTURES.format(filters=" ".join(filters)), params)
+    filters, params = _filters(site, since, None, time="c.fetched_at")
+    cursor = archive.db.conn.execute(_WARC_CAPTURES.format(filters=filters), params)
     names = [d[0] for d in cursor.description]
     for values in cursor:
         yield dict(zip(names, values))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from archiver.research import reads
 from archiver.storage import Archive
+from archiver.text import clean_text
 
 
 class SiteNames(dict):
@@ -21,7 +22,7 @@ class SiteNames(dict):
 
 
 def page_site_name(page: bytes | None) -> str | None:
-    """The og:site_name a page declares, whitespace collapsed (None when it has none)."""
+    """The og:site_name a page declares, cleaned as all text is (None when it has none)."""
     if not page:
         return None
     from lxml import etree
@@ -31,5 +32,5 @@ def page_site_name(page: bytes | None) -> str | None:
         names = lxml_html.fromstring(page).xpath("//meta[@property='og:site_name']/@content")
     except (etree.ParserError, ValueError, TypeError):
         return None
-    name = " ".join(str(names[0]).split()) if names else ""
+    name = clean_text(str(names[0])) if names else ""
     return name or None

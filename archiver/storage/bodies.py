@@ -87,12 +87,14 @@ def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
 
 
 class BodyStore:
-    """Reads and writes `bodies`, remembering a few recently used dictionary bodies."""
+    """Reads and writes `bodies`, remembering recently used dictionary bodies (a site's key
+    frame serves all its new pages) up to `cache_bytes` in all."""
 
-    def __init__(self, db: Database, cache_size: int = 32):
+    def __init__(self, db: Database, cache_bytes: int = 32 << 20):
         self.db = db
         self._cache: OrderedDict[str, bytes] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache_bytes = cache_bytes
+        self._cached = 0
 
     def get(self, sha256: str) -> bytes | None:
         """The body with this hash, byte for byte, or None."""
@@ -114,10 +116,12 @@ class BodyStore:
         return body
 
     def _remember(self, sha256: str, body: bytes) -> None:
-        self._cache[sha256] = body
+        if sha256 not in self._cache:
+            self._cache[sha256] = body
+            self._cached += len(body)
         self._cache.move_to_end(sha256)
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        while self._cached > self._cache_bytes and len(self._cache) > 1:
+            self._cached -= len(self._cache.popitem(last=False)[1])
 
     def has(self, sha256: str) -> bool:
         return self.db.execute("select 1 from bodies where sha256 = ?", [sha256]).fetchone() \

@@ -140,15 +140,22 @@ def stats(archive: Archive) -> dict[str, Any]:
     def count(sql: str) -> int:
         return next(db.query(sql))["n"]
 
-    def by(column: str, table: str) -> dict[str, int]:
+    def by(column: str, table: str, where: str = "") -> dict[str, int]:
         return {r[column]: r["n"] for r in db.query(
-            f"select {column}, count(*) as n from {table} group by {column} order by n desc")}
+            f"select {column}, count(*) as n from {table} {where} group by {column} "
+            "order by n desc")}
 
+    captures = count("select count(*) as n from captures")
+    # the partial index of captures leaves out `unchanged` (m020): counted as the rest
+    outcomes = by("outcome", "captures", "where outcome <> 'unchanged'")
+    unchanged = captures - sum(outcomes.values())
+    if unchanged:
+        outcomes["unchanged"] = unchanged
     return {
         "articles": count("select count(*) as n from articles"),
         "versions": count("select count(*) as n from versions"),
-        "captures": count("select count(*) as n from captures"),
-        "failed_captures": count("select count(*) as n from captures where outcome = 'failed'"),
+        "captures": captures,
+        "failed_captures": outcomes.get("failed", 0),
         # distinct pairs read straight off the (article_id, update_key) index (m020)
         "updates": count("select count(*) as n from "
                          "(select distinct article_id, update_key from updates)"),
@@ -156,6 +163,6 @@ def stats(archive: Archive) -> dict[str, Any]:
         "changes_by_kind": by("change", "versions"),
         "change_records_by_kind": by("kind", "changes"),
         "events_by_kind": by("kind", "events"),
-        "captures_by_outcome": by("outcome", "captures"),
+        "captures_by_outcome": dict(sorted(outcomes.items(), key=lambda kv: -kv[1])),
         "sites": by("site", "articles"),
     }

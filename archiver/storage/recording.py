@@ -28,7 +28,7 @@ from archiver.changes.versioning import (
     lifecycle_event,
 )
 from archiver.items import Capture
-from archiver.normalize import site_of
+from archiver.normalize import normalize_url, site_of
 from archiver.storage.bodies import BodyStore, Packed, pack
 from archiver.storage.connection import writing
 from archiver.storage.identity import article_for, ensure_article, find_article, is_alias
@@ -89,8 +89,12 @@ def record(db: Database, bodies: BodyStore, capture: Capture, reread: Reread | N
         with _snapshot(db):
             plan = _plan_story(db, bodies, capture, reread)
     with writing(db):
-        if capture.completes and not _still_held(db, capture.completes):
-            return RecordResult("duplicate", capture_id=capture.completes)
+        if capture.completes:
+            held = _held_state(db, capture)
+            if held == "completed":
+                return RecordResult("duplicate", capture_id=capture.completes)
+            if held == "elsewhere":  # a held row of another archive (a worker's scratch one)
+                capture.completes = None
         if packed is not None and bodies.put(packed) and packed.dictionary is None \
                 and capture.article is not None:
             bodies.make_key_frame(site_of(capture.final_url), packed.sha256)
@@ -106,10 +110,15 @@ def record(db: Database, bodies: BodyStore, capture: Capture, reread: Reread | N
         return _record_story(db, capture, plan)
 
 
-def _still_held(db: Database, capture_id: int) -> bool:
-    """Is this held capture row still waiting? (Another crawl may have completed it.)"""
-    row = db.execute("select outcome from captures where id = ?", [capture_id]).fetchone()
-    return row is not None and row[0] == "held"
+def _held_state(db: Database, capture: Capture) -> str:
+    """The held row this capture completes: "held" (still waiting), "completed" (another
+    crawl completed it), or "elsewhere" (no row of this archive holds this fetch)."""
+    row = db.execute("select outcome, url, fetched_at from captures where id = ?",
+                     [capture.completes]).fetchone()
+    if row is None or (normalize_url(row[1]), row[2]) != (normalize_url(capture.url),
+                                                           capture.fetched_at):
+        return "elsewhere"
+    return "held" if row[0] == "held" else "completed"
 
 
 class _snapshot:

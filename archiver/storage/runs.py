@@ -35,7 +35,8 @@ def recent_runs(archive: Archive, limit: int | None = 20) -> list[dict[str, Any]
 
 def failed_captures(archive: Archive, since: str | None = None) -> list[dict[str, Any]]:
     """Failed captures (fetched at or after `since`, an ISO time), newest first."""
-    where, params = "outcome = 'failed'", []
+    # `outcome <> 'unchanged'` lets SQLite use the partial index of captures (m020)
+    where, params = "outcome = 'failed' and outcome <> 'unchanged'", []
     if since:
         where += " and fetched_at >= ?"
         params.append(since)

@@ -83,7 +83,9 @@ HELD_COLUMNS = ("id", "url", "final_url", "fetched_at", "status", "content_type"
 
 def held_captures(db: Database, capture_id: int | None = None) -> list[dict[str, Any]]:
     """Captures still `held` for a template (all, or the one with this id), oldest first."""
-    sql = f"select {', '.join(HELD_COLUMNS)} from captures where outcome = 'held'"
+    # `outcome <> 'unchanged'` lets SQLite use the partial index of captures (m020)
+    sql = (f"select {', '.join(HELD_COLUMNS)} from captures "
+           "where outcome = 'held' and outcome <> 'unchanged'")
     args: list[Any] = []
     if capture_id is not None:
         sql, args = sql + " and id = ?", [capture_id]
