@@ -59,35 +59,52 @@ def crawl(db_path: Path, arguments: list[str], extra: list[str] = ()) -> int:
 
 def run_demo(db_path: Path, *, fresh: bool = True, root: Path = DEMO_SITE) -> int:
     db_path = db_path if db_path.is_absolute() else Path.cwd() / db_path
-    if fresh:
-        refused = not_a_demo_archive(db_path)
-        if refused:
-            click.echo(f"Error: {refused}; the demo starts afresh only in an archive of its "
-                       "own (give another --db, or --keep to add to it)", err=True)
-            return 2
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    if fresh and not start_afresh(db_path):
+        return 2
     manifest = load_manifest(root)
     with ExitStack() as stack:
         sites = [(spec, stack.enter_context(LocalSite([root / spec["dir"] / "base"])))
                  for spec in manifest["sites"]]
-        click.secho("1. Crawling the demo sites as first published ...", bold=True)
         for spec, server in sites:
             click.echo(f"   {spec['name']}: {server.base}")
-        if crawl(db_path, crawl_arguments(sites, revisit=False)):
+        if both_states(db_path, sites, root,
+                       lambda revisit: crawl(db_path, crawl_arguments(sites, revisit=revisit))):
             return 1
-        _summary(db_path)
-        click.secho("\n2. The sites move to their later state; crawling again (with revisit) ...",
-                    bold=True)
-        for spec, server in sites:
-            server.layers = [root / spec["dir"] / "later", root / spec["dir"] / "base"]
-        if crawl(db_path, crawl_arguments(sites, revisit=True)):
-            return 1
-        _summary(db_path)
-        _report(db_path, sites)
     click.echo(f"\nArchive: {db_path}\nTry: archiver history URL --db {db_path}  |  "
                f"archiver stats --db {db_path}  |  datasette {db_path}")
     return 0
+
+
+def both_states(db_path: Path, sites: list, root: Path, crawl_round) -> int:
+    """The demo's two rounds: the sites as first published, then in their later state with
+    revisits, each followed by a summary, and the report at the end. `crawl_round(revisit)`
+    runs one round (one crawl, or Redis workers and a writer) and returns its exit status."""
+    click.secho("1. Crawling the demo sites as first published ...", bold=True)
+    if crawl_round(False):
+        return 1
+    _summary(db_path)
+    click.secho("\n2. The sites move to their later state; crawling again (with revisit) ...",
+                bold=True)
+    for spec, server in sites:
+        server.layers = [root / spec["dir"] / "later", root / spec["dir"] / "base"]
+    if crawl_round(True):
+        return 1
+    _summary(db_path)
+    _report(db_path, sites)
+    return 0
+
+
+def start_afresh(db_path: Path) -> bool:
+    """Delete the demo's earlier archive at `db_path`; False (and one error line) when the
+    file there is not a demo archive, which is never deleted."""
+    refused = not_a_demo_archive(db_path)
+    if refused:
+        click.echo(f"Error: {refused}; the demo starts afresh only in an archive of its "
+                   "own (give another --db, or --keep to add to it)", err=True)
+        return False
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    return True
 
 
 def not_a_demo_archive(path: Path) -> str | None:

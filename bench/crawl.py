@@ -37,6 +37,7 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.spiders import SitemapSpider
+from variants import variant  # bench/, the script's own folder, is on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO.parent / "shared" / "extraction-bench"
@@ -138,27 +139,6 @@ def load_pages(limit: int) -> list[bytes]:
     return [gzip.decompress(f.read_bytes()) for f in files[:limit]]
 
 
-_BODY_OPEN = re.compile(rb"<body[^>]*>", re.I)
-_PARAGRAPH = re.compile(rb"<p[ >][^<]{200,}?</p>", re.I)
-EDIT = b" A spokesperson later confirmed these figures to reporters."
-
-
-def variant(page: bytes, mode: str, n: int) -> bytes:
-    """Page `n` as served in `mode`: `base`, `noise` (share count and ad changed), `edit`
-    (every tenth page has a sentence added to one of its long paragraphs)."""
-    count = 250 + 3 * n if mode == "noise" else 100 + n
-    noise = (f'<div class="share-bar"><span>{count} shares</span></div>'
-             f'<aside class="ad">Advertisement: offer {count % 17} of the week</aside>').encode()
-    match = _BODY_OPEN.search(page)
-    at = match.end() if match else 0
-    page = page[:at] + noise + page[at:]
-    if mode == "edit" and n % 10 == 0:
-        long = _PARAGRAPH.search(page)
-        if long:
-            page = page[:long.end() - 4] + EDIT + page[long.end() - 4:]
-    return page
-
-
 class Sites:
     """`count` local sites on 127.0.0.k, sharing `pages` between them; `mode` picks variants."""
 
@@ -209,7 +189,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not match or int(match.group(1)) >= len(self.sites.pages):
             return self._send(404, "text/html", b"<h1>not found</h1>")
         n = int(match.group(1))
-        body = variant(self.sites.pages[n], self.sites.mode, n)
+        body = variant(self.sites.pages[n], self.sites.mode, n, edit_every=10)
         etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
         if self.headers.get("If-None-Match") == etag:
             self.send_response(304)

@@ -25,13 +25,14 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from variants import variant  # bench/, the script's own folder, is on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO.parent / "shared" / "extraction-bench"
@@ -43,9 +44,6 @@ GOALS = {"first page of a site": "<= 25,000", "other page, same site": "<= 25,00
          "unchanged, 304": "< 300", "unchanged, 200": "< 300", "noise only": "< 2,000",
          "one sentence added": "", PER_VERSION: "< 5,000", LIVE_BLOG: ""}
 
-_BODY_OPEN = re.compile(rb"<body[^>]*>", re.I)
-_PARAGRAPH = re.compile(rb"<p[ >][^<]{200,}?</p>", re.I)
-EDIT = b" A spokesperson later confirmed these figures to reporters."
 
 
 def load_pages(limit: int) -> list[tuple[str, bytes]]:
@@ -63,22 +61,6 @@ def load_pages(limit: int) -> list[tuple[str, bytes]]:
     pages = [(site, gzip.decompress(f.read_bytes()))
              for site, files in sorted(by_site.items()) if len(files) > 1 for f in files]
     return pages[:limit]
-
-
-def variant(page: bytes, mode: str, n: int) -> bytes:
-    """Page `n` as served in `mode`: base, noise (share count and ad changed), edit (one
-    sentence added to its first long paragraph)."""
-    count = 250 + 3 * n if mode == "noise" else 100 + n
-    noise = (f'<div class="share-bar"><span>{count} shares</span></div>'
-             f'<aside class="ad">Advertisement: offer {count % 17} of the week</aside>').encode()
-    match = _BODY_OPEN.search(page)
-    at = match.end() if match else 0
-    page = page[:at] + noise + page[at:]
-    if mode == "edit":
-        long = _PARAGRAPH.search(page)
-        if long:
-            page = page[:long.end() - 4] + EDIT + page[long.end() - 4:]
-    return page
 
 
 def archive_bytes(db) -> int:

@@ -19,7 +19,14 @@ from pathlib import Path
 
 import click
 
-from archiver.demo import DEMO_SITE, FAST_LOCAL, PROJECT_ROOT, _report, _summary, load_manifest
+from archiver.demo import (
+    DEMO_SITE,
+    FAST_LOCAL,
+    PROJECT_ROOT,
+    both_states,
+    load_manifest,
+    start_afresh,
+)
 from archiver.distributed.localredis import LocalRedis
 from archiver.localsite import LocalSite
 
@@ -69,8 +76,8 @@ def crawl_round(redis_url: str, db_path: Path, scratch: Path, seed_options: list
 def run_distributed_demo(db_path: Path, *, workers: int = 3, root: Path = DEMO_SITE,
                          log_level: str = "WARNING") -> int:
     db_path = db_path if db_path.is_absolute() else Path.cwd() / db_path
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    if not start_afresh(db_path):
+        return 2
     manifest = load_manifest(root)
     with ExitStack() as stack:
         redis = stack.enter_context(LocalRedis())
@@ -79,19 +86,14 @@ def run_distributed_demo(db_path: Path, *, workers: int = 3, root: Path = DEMO_S
                  for spec in manifest["sites"]]
         click.secho(f"Redis: {redis.url}   workers: {workers}   writer: 1   archive: {db_path}",
                     bold=True)
-        click.secho("1. Crawling the demo sites as first published ...", bold=True)
-        if crawl_round(redis.url, db_path, scratch, seeds(sites), workers, "base", log_level):
+
+        def crawl_state(revisit: bool) -> int:
+            arguments = [*seeds(sites), "--revisit", "all"] if revisit else seeds(sites)
+            return crawl_round(redis.url, db_path, scratch, arguments, workers,
+                               "later" if revisit else "base", log_level)
+
+        if both_states(db_path, sites, root, crawl_state):
             return 1
-        _summary(db_path)
-        click.secho("\n2. The sites move to their later state; crawling again (with revisit) ...",
-                    bold=True)
-        for spec, server in sites:
-            server.layers = [root / spec["dir"] / "later", root / spec["dir"] / "base"]
-        if crawl_round(redis.url, db_path, scratch, [*seeds(sites), "--revisit", "all"], workers,
-                       "later", log_level):
-            return 1
-        _summary(db_path)
-        _report(db_path, sites)
     click.echo(f"\nArchive: {db_path}   (Redis and every worker stopped)")
     return 0
 
