@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 # template knows so far (a crawl of thousands of new sites must not wait on all of them).
 MAX_HELD = 200
 _RELEASE = "archiver_release_held"
+# A request that must be served by this crawl process, never by a shared frontier (a Redis
+# worker's held pages live in its own scratch archive).
+LOCAL_ONLY = "archiver_local_only"
 
 
 def _nothing(response) -> list:
@@ -102,7 +105,7 @@ class PageReader:
         """The crawl ran dry with pages still held: read them with what is known now."""
         if self.held:
             self.crawler.engine.crawl(Request("data:,", callback=_nothing, dont_filter=True,
-                                              meta={_RELEASE: True}))
+                                              meta={_RELEASE: True, LOCAL_ONLY: True}))
             raise DontCloseSpider
 
     def spider_closed(self) -> None:

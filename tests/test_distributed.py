@@ -307,3 +307,18 @@ def test_without_redis_url_nothing_distributed_is_loaded(tmp_path):
                           text=True, timeout=120, env={**os.environ, "ARCHIVER_REDIS_URL": ""})
     assert done.returncode == 0, done.stderr[-3000:]
     assert "scheduler scrapy.core.scheduler.Scheduler" in done.stdout
+
+
+def test_a_worker_reads_the_pages_it_held_when_its_site_never_warms(redis_url, tmp_path):
+    # Two stories of a new site: its template needs three pages, so both are held until the
+    # worker runs dry; the wake-up that reads them must stay with this worker (its scratch
+    # archive holds them), never go to the shared frontier.
+    root, db = tmp_path / "site", tmp_path / "archive.db"
+    paths = make_site(root, 2)
+    with SlowSite(root) as site:
+        enqueue(redis_url, "--feed", site.url("/feed.xml"))
+        ingest = writer(redis_url, db, "--exit-when-idle", "1")
+        log = finish(worker(redis_url, tmp_path / "worker.db"))
+        finish(ingest)
+    assert "Traceback" not in log
+    assert set(archived(db)) == set(paths)

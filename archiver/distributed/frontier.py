@@ -21,6 +21,7 @@ import socket
 import time
 import uuid
 import warnings
+from collections import deque
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, ScrapyDeprecationWarning
@@ -29,6 +30,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from archiver.distributed import inflight_key, worker_key
+from archiver.reader import LOCAL_ONLY
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class Frontier(Scheduler):
         frontier.idle_close = crawler.settings.getfloat("ARCHIVER_REDIS_IDLE_CLOSE", 5)
         frontier.only_enqueue = crawler.settings.getbool("ARCHIVER_REDIS_ONLY_ENQUEUE")
         frontier.taken = {}  # queue member -> the Request made from it
+        frontier.local = deque()  # requests only this worker can serve (LOCAL_ONLY)
         frontier.idle_since = None
         frontier._take = frontier.server.register_script(TAKE)
         frontier._recover = frontier.server.register_script(RECOVER)
@@ -101,6 +104,9 @@ class Frontier(Scheduler):
     # The queue ------------------------------------------------------------------------
 
     def enqueue_request(self, request) -> bool:
+        if request.meta.get(LOCAL_ONLY):  # e.g. the reader's wake-up for pages held here
+            self.local.append(request)
+            return True
         seen = not request.dont_filter and self.df.request_seen(request)
         if seen and not request.meta.get("is_start_request"):
             self.df.log(request, self.spider)
@@ -110,6 +116,8 @@ class Frontier(Scheduler):
         return True
 
     def next_request(self):
+        if self.local:
+            return self.local.popleft()
         if self.only_enqueue:
             return None
         member = self._take(keys=[self.queue.key, self.inflight])
@@ -121,7 +129,7 @@ class Frontier(Scheduler):
         return request
 
     def has_pending_requests(self) -> bool:
-        return not self.only_enqueue and super().has_pending_requests()
+        return bool(self.local) or (not self.only_enqueue and super().has_pending_requests())
 
     # Bookkeeping ----------------------------------------------------------------------
 
