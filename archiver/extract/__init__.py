@@ -18,7 +18,7 @@ from archiver.extract.body import extract_body
 from archiver.extract.dom import parse
 from archiver.extract.metadata import Metadata, detect_language, extract_metadata
 from archiver.extract.template import SiteTemplate
-from archiver.extract.text import collapse
+from archiver.text import clean_text
 
 __all__ = ["SiteTemplate", "extract", "extract_tree"]
 
@@ -58,10 +58,10 @@ def _declared_paragraphs(text: str) -> list[str]:
             frag = lxml_html.fragment_fromstring(text, create_parent="div")
         except (ValueError, TypeError, etree.ParserError):
             return []
-        parts = [collapse(" ".join(el.itertext())) for el in frag.iter("p")] or \
-            [collapse(" ".join(frag.itertext()))]
+        parts = [clean_text(" ".join(el.itertext())) for el in frag.iter("p")] or \
+            [clean_text(" ".join(frag.itertext()))]
     else:
-        parts = [collapse(x) for x in text.split("\n")]
+        parts = [clean_text(x) for x in text.split("\n")]
     return [p for p in parts if p]
 
 

@@ -18,7 +18,7 @@ from lxml import etree
 
 from archiver.changes.markers import detect_marker, opens_with_label
 from archiver.extract.boilerplate import INLINE_TAGS, SKIP_TAGS, classify_attrs, hidden
-from archiver.extract.text import collapse
+from archiver.text import clean_text
 
 _BR = "\u2029"
 _BR_SPLIT = re.compile(_BR + r"\s*" + _BR + r"[\s" + _BR + r"]*")
@@ -93,7 +93,7 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
             parts = (raw,)
         rawlen = len(raw) or 1
         for part in parts:
-            text = collapse(part)
+            text = clean_text(part)
             if text:
                 share = lc * len(part) / rawlen
                 blocks.append(Block(text, min(len(text), share), cur))
@@ -257,4 +257,4 @@ def _opens_with_note(el) -> bool:
             break
         head.append(piece)
         size += len(piece)
-    return detect_marker(collapse("".join(head))[:160]) is not None
+    return detect_marker(clean_text("".join(head))[:160]) is not None

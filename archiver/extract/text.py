@@ -1,4 +1,5 @@
-"""Small text helpers shared by the extractor modules (whitespace, fingerprints).
+"""Small text helpers shared by the extractor modules (word cores, fingerprints); the one
+text normalizer is `archiver.text.clean_text`.
 
 Kept apart so that body scoring, metadata and site templates normalize text the same way:
 a template fingerprint must match the block the body extractor produced.
@@ -9,10 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-# The extractor's modules know the project's one normalizer by this name.
-from archiver.text import clean_text as collapse
-
-__all__ = ["collapse", "core", "fingerprint"]
+__all__ = ["core", "fingerprint"]
 
 _DIGITS = re.compile(r"\d+")
 _NONWORD = re.compile(r"[\W_]+")
