@@ -15,12 +15,12 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 
+from archiver.capture import now_iso
 from archiver.failures import reason_of
 from archiver.items import Capture
 from archiver.storage import Archive
@@ -41,10 +41,6 @@ RECORDED_SETTINGS = (
     "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE", "RETRY_TIMES",
     "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_TIMEOUT", "CLOSESPIDER_ITEMCOUNT", "USER_AGENT",
 )
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def exit_status(problems: list[str], outcomes: Counter) -> int:
