@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from archiver.storage.files import ARCHIVE_TABLES, tables_of
 from archiver.storage.schema import migrations
 
 BUSY_TIMEOUT_MS = 30_000
@@ -39,14 +40,10 @@ def check_existing(path: str | Path) -> None:
         if f.read(16) != b"SQLite format 3\x00":
             raise ValueError(f"{path} is not an SQLite file")
     try:
-        probe = Database(path)
-        try:
-            tables = set(probe.table_names())
-        finally:
-            probe.close()
+        tables = tables_of(path)
     except sqlite3.DatabaseError as exc:
         raise ValueError(f"{path} cannot be read: {exc}") from exc
-    if not {"articles", "versions", "captures"} <= tables:
+    if not tables >= ARCHIVE_TABLES:
         raise ValueError(f"{path} is an SQLite file but not an archive")
 
 

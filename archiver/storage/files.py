@@ -25,14 +25,20 @@ def refusal(path: str | Path) -> str | None:
     if not path.exists():
         return None
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {row[0] for row in con.execute(
-                "select name from sqlite_master where type = 'table'")}
-        finally:
-            con.close()
+        tables = tables_of(path)
     except sqlite3.DatabaseError as exc:
         return f"{path} is not an SQLite archive ({exc}); refusing to write to it"
     if tables and not tables >= ARCHIVE_TABLES:
         return f"{path} is another program's SQLite database; refusing to add our tables to it"
     return None
+
+
+def tables_of(path: Path) -> set[str]:
+    """The tables of the SQLite file at `path`, read through SQLite alone and read-only
+    (sqlite3.DatabaseError when it is not a database)."""
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return {row[0] for row in con.execute(
+            "select name from sqlite_master where type = 'table'")}
+    finally:
+        con.close()
