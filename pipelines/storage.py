@@ -2,36 +2,67 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from scrapy.exceptions import DropItem
 
 from archiver.items import Capture
+from archiver.storage.recording import RecordResult, StaleBaseline, defer_reread
 from pipelines import ArchiveBound
 from pipelines.baseline import reread
 
 logger = logging.getLogger(__name__)
 
+# Times a capture's baseline is read again because other captures kept replacing the live
+# version meanwhile; past that it is compared with the stored text as it is.
+MAX_REREADS = 3
+
 
 class ArchivePipeline(ArchiveBound):
     """Write every capture to the SQLite archive named by the ARCHIVER_DB setting.
 
-    One transaction per capture, so a crash loses at most the capture in flight. The raw
-    body is kept (compressed) in the archive and dropped from the item, so feed exports
-    (`-O`) carry the story, its version and its updates but not megabytes of HTML.
+    One transaction per capture, so a crash loses at most the capture in flight. The writes
+    run in one writer thread, in the order the captures arrive: SQLite does its work (and
+    waits for the disk) without the GIL, so the reactor keeps fetching meanwhile. Page
+    reading stays on the reactor's side: a baseline that must be read again comes back as
+    StaleBaseline, is read here, and the capture is written once more.
+
+    The raw body is kept (compressed) in the archive and dropped from the item, so feed
+    exports (`-O`) carry the story, its version and its updates but not megabytes of HTML.
     """
+
+    writer: ThreadPoolExecutor | None = None
 
     def open_spider(self) -> None:
         super().open_spider()
+        if self.archive is not None:
+            self.writer = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
         logger.info("Archive: %s", self.db_path)
 
-    def _reread(self, body: bytes, url: str, content_type: str | None):
-        return reread(self.crawler, body, url, content_type)
+    def close_spider(self) -> None:
+        if self.writer is not None:
+            self.writer.shutdown(wait=True)
+            self.writer = None
+        super().close_spider()
 
-    def process_item(self, item: Capture) -> Capture:
+    async def process_item(self, item: Capture) -> Capture:
         if not isinstance(item, Capture):
             return item
-        result = self.archive.record(item, reread=self._reread)
+        for attempt in range(MAX_REREADS + 1):
+            how = defer_reread if attempt < MAX_REREADS else None
+            try:
+                result = await asyncio.wrap_future(
+                    self.writer.submit(self.archive.record, item, how))
+                break
+            except StaleBaseline as stale:
+                item.baseline = reread(self.crawler, stale.body, stale.url, stale.content_type)
+                item.baseline_version = stale.version_id
+                self.stats.inc_value("archiver/baseline_stale_rereads")
+        return self._recorded(item, result)
+
+    def _recorded(self, item: Capture, result: RecordResult) -> Capture:
         item.outcome, item.version, item.change = result.outcome, result.version, result.change
         item.capture_id = result.capture_id
         item.updates = result.updates or []

@@ -1,5 +1,11 @@
 """Open the archive file: busy timeout, WAL, foreign keys, schema upgraded in place, and
-write transactions that wait for the lock instead of failing."""
+write transactions that wait for the lock instead of failing.
+
+WAL with `synchronous = NORMAL`: a commit is not flushed to the disk on its own (the WAL is,
+at each checkpoint), so a crawl does not wait for the disk once per capture. A crawl that is
+killed (even by SIGKILL) loses nothing it committed, since the operating system still holds
+the write; a power cut or a kernel crash can undo the last commits, never corrupt the file.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +26,12 @@ def connect(path: str | Path) -> Database:
     """The archive at `path`, created or upgraded as needed."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path)
+    # One thread at a time uses a connection, but not always the one that opened it: the
+    # crawl writes from its archive writer thread (pipelines/storage.py).
+    db = Database(sqlite3.connect(str(path), check_same_thread=False))
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # first: another crawl may write
     _while_locked(db.enable_wal)  # switching journal mode ignores the busy timeout
+    db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     if migrations.pending(db):
         with writing(db):

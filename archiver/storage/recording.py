@@ -41,6 +41,23 @@ from archiver.storage.versions import current_version, same_story
 Reread = Callable[[bytes, str, "str | None"], Article]
 
 
+class StaleBaseline(Exception):
+    """The capture's baseline was read from a version another capture has replaced since, and
+    the page of the live version must be read again by the caller (`defer_reread`): then the
+    capture is recorded once more, with `baseline_version = version_id`. Nothing was written."""
+
+    def __init__(self, url: str, body: bytes, content_type: str | None):
+        super().__init__(url)
+        self.url, self.body, self.content_type = url, body, content_type
+        self.version_id: int | None = None
+
+
+def defer_reread(body: bytes, url: str, content_type: str | None) -> Article:
+    """A `Reread` for a caller whose extractor must not run where the archive is written
+    (the crawl's writer thread): it raises StaleBaseline for the caller to read the page."""
+    raise StaleBaseline(url, body, content_type)
+
+
 @dataclass
 class RecordResult:
     # new_version | unchanged | returned | failed | removed | held; duplicate: the held
@@ -174,7 +191,13 @@ def _plan_story(db: Database, bodies: BodyStore, capture: Capture, reread: Rerea
 def _reread_current(db: Database, bodies: BodyStore, current: Stored, reread: Reread
                     ) -> Article | None:
     page = version_page(db, bodies, current.id)
-    return reread(page[1], page[0], page[2]) if page else None
+    if page is None:
+        return None
+    try:
+        return reread(page[1], page[0], page[2])
+    except StaleBaseline as stale:
+        stale.version_id = current.id
+        raise
 
 
 def _insert_capture(db: Database, capture: Capture, outcome: str, article_id: int | None,
