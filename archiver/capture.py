@@ -23,6 +23,7 @@ from archiver.items import Capture, Fetch
 from archiver.normalize import normalize_url, site_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+NO_STORY = "no story text found"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -127,7 +128,7 @@ def story_of(root, url: str, template=None, *, on_blocks=None) -> tuple[Article 
     except Exception as exc:  # the extractor promises not to raise; the archive must not depend on it
         return None, f"extraction failed: {type(exc).__name__}: {exc}"
     if not article.paragraphs:
-        return None, "no story text found"
+        return None, NO_STORY
     return article, None
 
 

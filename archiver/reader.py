@@ -139,7 +139,8 @@ class PageReader:
 
     async def _read(self, capture: Capture, fetch: Fetch, learn: bool = False) -> Capture:
         try:
-            capture.article, capture.error = await self.workers.story(fetch, learn)
+            capture.article, capture.error, capture.story_hash = await self.workers.story(
+                fetch, learn)
         except ReaderDied as exc:
             capture.error = str(exc)
         return self._logged(capture)

@@ -20,17 +20,36 @@ import multiprocessing
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import NamedTuple
 
 from archiver.article import Article
-from archiver.capture import parse_page, story_of
+from archiver.capture import NO_STORY, parse_page, story_of
 from archiver.extract import SiteTemplate
 from archiver.extract.template import Placed
 from archiver.items import Fetch
-from archiver.normalize import site_of
+from archiver.normalize import normalize_article, site_of, story_hash
 from archiver.templates import TemplateBook
 
 logger = logging.getLogger(__name__)
-Story = tuple[Article | None, str | None]  # the story, or why there is none
+
+
+class Story(NamedTuple):
+    """A page's story in canonical form (see `archiver.normalize`) with its hash, or why
+    there is none. Normalizing here, beside the extraction, keeps that work off the crawl's
+    thread; the normalize pipeline only finishes a capture that comes with its hash."""
+
+    article: Article | None
+    error: str | None
+    story_hash: str | None = None
+
+    @classmethod
+    def of(cls, article: Article | None, error: str | None) -> Story:
+        if article is None:
+            return cls(None, error)
+        article = normalize_article(article)
+        if not article.paragraphs:
+            return cls(None, NO_STORY)
+        return cls(article, None, story_hash(article))
 
 
 class Reading:
@@ -49,7 +68,7 @@ class Reading:
             def on_blocks(blocks):
                 learned.append(template.observe_blocks(blocks, fetch.final_url))
         story = story_of(parse_page(fetch), fetch.final_url, template, on_blocks=on_blocks)
-        return story, (learned[0] if learned else None)
+        return Story.of(*story), (learned[0] if learned else None)
 
     def learn(self, fetch: Fetch) -> Placed | None:
         """Count the page's blocks into its site's template, without reading its story."""

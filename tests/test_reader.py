@@ -28,9 +28,9 @@ def _story(n: int) -> Fetch:
                  source="urls")
 
 
-def _reader(db, processes: int = 0) -> PageReader:
+def _reader(db, processes: int = 0, **settings) -> PageReader:
     crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(db),
-                                       "ARCHIVER_READER_PROCESSES": processes})
+                                       "ARCHIVER_READER_PROCESSES": processes, **settings})
     return PageReader.from_crawler(crawler)
 
 
@@ -119,3 +119,29 @@ async def test_worker_processes_read_and_learn_as_the_crawl_thread_does(tmp_path
         reader.spider_closed()
     assert results[processes] == results[0]
     assert len(results[0][0]) == 5 and all(SUPPORT not in p for _, p in results[0][0])
+
+
+@deferred_f_from_coro_f
+async def test_the_reader_hands_over_the_story_in_canonical_form_with_its_hash(db_path):
+    """Normalizing happens in the reader's process, beside the extraction: the capture comes
+    out exactly as the normalize pipeline would make it, and the pipeline leaves it so."""
+    from archiver.capture import capture_page
+    from pipelines.normalize import NormalizePipeline
+
+    raw = _story(0)
+    dateline = b"<p>Updated: Nov 25, 2026, 10:03 AM ET</p>"
+    fetch = Fetch(raw.url, raw.final_url, raw.status, raw.headers,
+                  raw.body.replace(b"</h1>", b"</h1>" + dateline).replace(b"shipped",
+                                                                       b"ship\xe2\x80\x8bped"),
+                  raw.fetched_at, source="urls")
+    reader = _reader(db_path, processes=1, ARCHIVER_TEMPLATES=False)  # no page is held
+    try:
+        [read] = await _all(reader.read(fetch))
+    finally:
+        reader.workers.close()
+    assert read.story_hash is not None
+    assert not any("Updated:" in p or "\u200b" in p for p in read.article.paragraphs)
+    by_pipeline = NormalizePipeline().process_item(capture_page(fetch))
+    finished = NormalizePipeline().process_item(read)
+    assert (finished.article, finished.story_hash) == (by_pipeline.article,
+                                                       by_pipeline.story_hash)
