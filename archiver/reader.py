@@ -81,6 +81,8 @@ class PageReader:
 
     def spider_opened(self, spider) -> None:
         spider.templates = self.templates  # the baseline pipeline re-reads with the same book
+        if self.db_path:  # (a refused run reads nothing)
+            self.workers.start()
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         """Before the spider's first requests: complete what an earlier run left held."""

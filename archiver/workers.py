@@ -109,6 +109,12 @@ class PageWorkers:
             return
         self._count(fetch, await self._run(fetch, _learn))
 
+    def start(self) -> None:
+        """Start every worker process now (a new process takes a second or more to import
+        the extractor), so that the first pages do not wait for it."""
+        for shard in range(self.processes):
+            self._pool(shard).submit(_ready)
+
     def _count(self, fetch: Fetch, placed: Placed | None) -> None:
         if placed is not None and self.book is not None:
             self.book.for_url(fetch.final_url).count(placed, fetch.final_url)
@@ -156,6 +162,10 @@ def _start(templates: dict[str, str] | None) -> None:
     global _reading
     _reading = Reading(None if templates is None else
                        {site: SiteTemplate.from_json(data) for site, data in templates.items()})
+
+
+def _ready() -> None:
+    """A task that only makes the pool start its process."""
 
 
 def _story(fetch: Fetch, learn: bool) -> tuple[Story, Placed | None]:

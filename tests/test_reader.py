@@ -145,3 +145,16 @@ async def test_the_reader_hands_over_the_story_in_canonical_form_with_its_hash(d
     finished = NormalizePipeline().process_item(read)
     assert (finished.article, finished.story_hash) == (by_pipeline.article,
                                                        by_pipeline.story_hash)
+
+
+def test_page_reader_processes_start_when_the_spider_opens(db_path):
+    """The reader's process is spawned at spider_opened, not when the first page arrives."""
+    reader = _reader(db_path, processes=1)
+    try:
+        assert reader.workers._pools == [None]
+        reader.spider_opened(reader.crawler.spider)
+        [pool] = reader.workers._pools
+        assert pool is not None and pool.submit(int, "7").result(timeout=60) == 7
+        assert len(pool._processes) == 1
+    finally:
+        reader.workers.close()
