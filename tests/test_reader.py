@@ -152,7 +152,7 @@ def test_page_reader_processes_start_when_the_spider_opens(db_path):
     reader = _reader(db_path, processes=1)
     try:
         assert reader.workers._pools == [None]
-        reader.spider_opened(reader.crawler.spider)
+        reader.spider_opened(NewsSpider.from_crawler(reader.crawler))
         [pool] = reader.workers._pools
         assert pool is not None and pool.submit(int, "7").result(timeout=60) == 7
         assert len(pool._processes) == 1
