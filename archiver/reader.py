@@ -27,7 +27,7 @@ from scrapy.utils.misc import load_object
 
 from archiver.capture import capture_of, is_readable
 from archiver.items import Capture, Fetch
-from archiver.normalize import site_of
+from archiver.normalize import normalize_url, site_of
 from archiver.storage import Archive
 from archiver.templates import TemplateBook
 from archiver.workers import PageWorkers, ReaderDied
@@ -125,6 +125,9 @@ class PageReader:
         if not is_readable(capture):
             yield self._logged(capture)
             return
+        if self._seen_before(capture):
+            yield capture
+            return
         site = site_of(fetch.final_url)
         if self.templates is None or self.templates.is_warm(site) or not self._room():
             # The usual case: one parse and one walk count the page's blocks into its site's
@@ -146,6 +149,20 @@ class PageReader:
         except ReaderDied as exc:
             capture.error = str(exc)
         return self._logged(capture)
+
+    def _seen_before(self, capture: Capture) -> bool:
+        """A page whose bytes are those the URL's latest stored page had is not read again:
+        its story is the version that page was read as (comparing it then finds it
+        unchanged, or returned to). A page read again only with a warmer template would be
+        the same story, as the baseline re-read makes it anyway."""
+        archive = self._archive()
+        seen = archive.story_of_body(normalize_url(capture.url), capture.body_sha256) \
+            if archive is not None and capture.body_sha256 else None
+        if seen is None:
+            return False
+        capture.article, capture.story_hash = seen.article, seen.story_hash
+        self.stats.inc_value("archiver/pages_seen_before")
+        return True
 
     def _room(self) -> bool:
         """Whether a page may be held: an archive to hold it in, and fewer than MAX_HELD."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 
 from archiver.localsite import LocalSite
@@ -149,14 +150,22 @@ def test_hostile_feeds_and_huge_pages_are_failures_not_crashes(fixture_site, cra
     assert {"bomb.xml", "html-feed", "binary-feed", "missing-feed", "huge"} <= failed
 
 
-def test_a_template_learned_later_does_not_fake_edits(crawl, db_path):
-    """Crawl a site without templates, then with: the repeated block goes, no version comes."""
+def test_a_template_learned_later_does_not_fake_edits(crawl, db_path, tmp_path):
+    """Crawl a site without templates, then with: the repeated block goes, no version comes.
+    (The second time every page carries a new comment, so that each one is read again.)"""
     demo = ROOT / "data" / "demo-site"
     spec = next(s for s in json.loads((demo / "manifest.json").read_text())["sites"]
                 if s.get("template_block"))
-    with LocalSite([demo / spec["dir"] / "base"]) as site:
+    again = tmp_path / "again"
+    shutil.copytree(demo / spec["dir"] / "base", again)
+    for page in again.rglob("*.html"):
+        page.write_text(page.read_text(encoding="utf-8") + "<!-- fetched again -->",
+                        encoding="utf-8")
+    with LocalSite([again, demo / spec["dir"] / "base"]) as site:
+        site.layers = [demo / spec["dir"] / "base"]
         feed = site.url(spec["discovery"]["feed"])
         crawl(db_path, "-a", f"feeds={feed}", "-s", "ARCHIVER_TEMPLATES=False")
+        site.layers = [again, demo / spec["dir"] / "base"]
         result = crawl(db_path, "-a", f"feeds={feed}")
     with Archive.open(db_path) as archive:
         stored = queries.stats(archive)
@@ -167,6 +176,23 @@ def test_a_template_learned_later_does_not_fake_edits(crawl, db_path):
     assert all(spec["template_block"] in paragraphs for paragraphs in kept)  # read plainly first
     assert f"'archiver/captures/unchanged': {articles}" in result.stderr
     assert "'archiver/baseline_reextractions'" in result.stderr  # the template did change the text
+    assert "pages_seen_before" not in result.stderr
+
+
+def test_a_page_fetched_again_byte_for_byte_is_not_read_again(fixture_site, crawl, db_path):
+    """Same bytes as the URL's latest stored page: its story is the version that page was
+    read as, so the page is not extracted again, and the capture is recorded unchanged."""
+    url = fixture_site.url(RECALL)
+    crawl(db_path, "-a", f"urls={url}")
+    again = crawl(db_path, "-a", f"urls={url}", "-s", "ARCHIVER_CONDITIONAL_REVISITS=False")
+    assert "'archiver/pages_seen_before': 1" in again.stderr
+    assert "'archiver/captures/unchanged': 1" in again.stderr
+    fixture_site.layers = [fixture_site.root / "later", fixture_site.root / "base"]
+    later = crawl(db_path, "-a", f"urls={url}", "-s", "ARCHIVER_CONDITIONAL_REVISITS=False")
+    assert "pages_seen_before" not in later.stderr  # new bytes are read
+    assert "'archiver/captures/new_version': 1" in later.stderr
+    history = _versions(db_path, url)
+    assert [v["captures"] for v in history["versions"]] == [2, 1]
 
 
 def test_two_crawls_on_one_archive_lose_nothing(fixture_site, db_path):

@@ -26,7 +26,14 @@ EARLIER = {"modified": "2014-12-28T09:10:00", "authors": json.dumps(["ANA SILVA"
 
 
 def test_a_changed_metadata_reading_adds_no_version(crawl, db_path):
-    routes = {PATH: lambda: (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE.encode())}
+    fetches = []
+
+    def page():  # a new comment each time: the page is read again, not known by its bytes
+        fetches.append(1)
+        body = f"{PAGE}<!-- fetch {len(fetches)} -->".encode()
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, body
+
+    routes = {PATH: page}
     with LocalSite([], routes=routes) as site:
         url = site.url(PATH)
         crawl(db_path, "-a", f"urls={url}")

@@ -16,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archiver.article import Article
+from archiver.changes.versioning import Stored
 from archiver.items import Capture
 from archiver.storage import (
     bodies,
@@ -121,6 +122,10 @@ class Archive:
     def live_page(self, capture: Capture) -> sites.LivePage | None:
         """The live version of the capture's article and the page it was last seen on."""
         return sites.live_page(self.db, self.bodies, capture)
+
+    def story_of_body(self, url: str, body_sha256: str) -> Stored | None:
+        """The stored version the URL's latest page was read as, if it is this very body."""
+        return sites.story_of_body(self.db, url, body_sha256)
 
     def current_page(self, capture: Capture) -> tuple[str, str, bytes, str | None] | None:
         """(story hash, final URL, raw body, content type) of `live_page`."""

@@ -13,7 +13,7 @@ from archiver.items import Capture
 from archiver.storage.bodies import BodyStore
 from archiver.storage.connection import rows
 from archiver.storage.identity import find_article
-from archiver.storage.versions import current_version
+from archiver.storage.versions import current_version, stored, with_text
 
 
 def load_templates(db: Database) -> dict[str, str]:
@@ -75,6 +75,18 @@ def version_page(db: Database, bodies: BodyStore, version_id: int
         return None
     body = bodies.get(row[1])
     return (row[0], body, row[2]) if body is not None else None
+
+
+def story_of_body(db: Database, url: str, body_sha256: str) -> Stored | None:
+    """The version the URL's latest stored page was read as, when that page is byte for byte
+    `body_sha256`: a page fetched again unchanged need not be read again."""
+    row = db.execute(
+        "select body_sha256, version_id from captures "
+        "where url = ? and body_sha256 is not null order by id desc limit 1", [url]).fetchone()
+    if row is None or row[0] != body_sha256 or row[1] is None:
+        return None
+    found = rows(db, "select * from versions where id = ?", [row[1]])
+    return stored(with_text(db, found[0])) if found else None
 
 
 HELD_COLUMNS = ("id", "url", "final_url", "fetched_at", "status", "content_type", "etag",
