@@ -9,7 +9,8 @@ Real pages from the shared extraction benchmark (read in place, never copied) ar
   Scrapy itself needs (its dupefilter keeps every request fingerprint);
 - bytes the archive grows per page for a first crawl, an unchanged recapture answered 304 and
   one answered 200, a recapture where only share counts and ads changed, and a recapture where
-  10% of the stories had a sentence edited.
+  10% of the stories had a sentence edited; and the pages/s of each of those crawls, against
+  the bare spider's (a scheduled recrawl is mostly pages that did not change).
 
     .venv/bin/python bench/crawl.py [--pages 1000] [--large 20000] [--sites 8] [--profile]
 
@@ -293,10 +294,16 @@ def main() -> None:
               f"{bare['pages'] / bare['wall']:.0f} and {bare2['pages'] / bare2['wall']:.0f})")
 
         print()
-        print(f"{'archive growth':<36}{'pages':>7}{'bytes/page':>12}  outcomes")
-        print("-" * 80)
-        print(f"{'first crawl':<36}{first['pages']:>7}{size_first / first['pages']:>12,.0f}  "
-              f"{outcomes(db)}")
+        print(f"{'archive growth':<36}{'pages':>7}{'bytes/page':>12}{'pages/s':>9}"
+              f"{'/ bare':>8}  outcomes")
+        print("-" * 96)
+
+        def speed(got: dict) -> str:
+            rate = got["pages"] / got["wall"]
+            return f"{rate:>9.1f}{rate / bare_rate:>7.2f}x"
+
+        print(f"{'first crawl':<36}{first['pages']:>7}{size_first / first['pages']:>12,.0f}"
+              f"{speed(first)}  {outcomes(db)}")
         steps = [("unchanged recapture, 304", "base", ["-a", "revisit=all"], {}),
                  ("unchanged recapture, 200", "base", ["-a", "revisit=all"],
                   {"ARCHIVER_CONDITIONAL_REVISITS": "False"}),
@@ -309,7 +316,8 @@ def main() -> None:
             grown = archive_bytes(db) - before
             now = outcomes(db)
             delta = {k: now.get(k, 0) - seen.get(k, 0) for k in now if now.get(k, 0) - seen.get(k, 0)}
-            print(f"{label:<36}{got['pages']:>7}{grown / max(got['pages'], 1):>12,.0f}  {delta}")
+            print(f"{label:<36}{got['pages']:>7}{grown / max(got['pages'], 1):>12,.0f}"
+                  f"{speed(got)}  {delta}")
             if delta.get("new_version"):
                 print(f"{'  per new version':<36}{delta['new_version']:>7}"
                       f"{grown / delta['new_version']:>12,.0f}")
