@@ -71,18 +71,10 @@ on conflict (id) do update set (article_id, version_id, url_id, final_url_id, fe
 """
 
 
-def headers_text(headers: Any) -> str | None:
-    """The `headers` column's text for a capture's headers (pairs, or a dict), None for none."""
-    if isinstance(headers, dict):
-        headers = list(headers.items())
-    if not headers:
-        return None
-    return json.dumps([list(h) for h in headers], ensure_ascii=False)
-
-
 def write(conn: sqlite3.Connection, captures: Sequence[dict[str, Any]]) -> int | None:
-    """Write captures given by the view's columns (`id` None: a new row); the id of the
-    last one."""
+    """Write captures given by the view's columns (`id` None: a new row; `headers` the
+    stored JSON text, or the pairs as received, which are stored as their JSON text); the
+    id of the last one."""
     rows = [_row(c) for c in captures]
     for sql, names in _INTERN:
         values = {(row[name],) for row in rows for name in names if row[name] is not None}
@@ -100,7 +92,11 @@ def _row(capture: dict[str, Any]) -> dict[str, Any]:
     url, final_url = capture["url"], capture["final_url"]
     same = final_url is not None and final_url == url
     sha = capture["body_sha256"]
-    template, header_values = split_headers(capture["headers"], capture)
+    headers = capture["headers"]
+    if isinstance(headers, str):
+        template, header_values = _stored_headers(headers, capture)
+    else:
+        template, header_values = _received_headers(headers, capture)
     return {
         "id": capture["id"], "article_id": capture["article_id"],
         "version_id": capture["version_id"], "url": url,
@@ -115,35 +111,62 @@ def _row(capture: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def split_headers(text: Any, columns: dict[str, Any]) -> tuple[str | None, Any]:
-    """(template, the row's `header_values`) for a `headers` column value: the template's
-    holes as a JSON list (None when it has none), or (None, the value itself) when a
-    template would not give it back exactly."""
-    if not isinstance(text, str):
-        return None, text
+def _received_headers(headers: Any, columns: dict[str, Any]) -> tuple[str | None, Any]:
+    """(template, `header_values`) for headers as received: [name, value] pairs (or a
+    dict), whose stored form is their JSON text (None when there are none)."""
+    if isinstance(headers, dict):
+        headers = list(headers.items())
+    if not headers:
+        return None, None
+    pairs = [list(h) for h in headers]
+    if any(len(p) != 2 for p in pairs):
+        return None, json.dumps(pairs, ensure_ascii=False)
+    return _template(pairs, columns)
+
+
+def _stored_headers(text: str, columns: dict[str, Any]) -> tuple[str | None, Any]:
+    """(template, `header_values`) for a stored `headers` text (an archive before m030):
+    the text itself, with no template, unless it is the JSON text of its pairs."""
     try:
         pairs = json.loads(text)
     except ValueError:
         return None, text
     if not isinstance(pairs, list) or any(not isinstance(p, list) or len(p) != 2
-                                          for p in pairs):
+                                          for p in pairs) \
+            or json.dumps(pairs, ensure_ascii=False) != text:
         return None, text
-    if json.dumps(pairs, ensure_ascii=False) != text:  # not written by `headers_text`
-        return None, text
+    return _template(pairs, columns)
+
+
+# What JSON escapes in a string (ensure_ascii=False); a value the view fills may hold double
+# quotes, which it escapes itself.
+_ESCAPED = re.compile(r'[\\"\x00-\x1f]')
+_NOT_FILLABLE = re.compile(r"[\\\x00-\x1f]")
+
+
+def _template(pairs: list[list[Any]], columns: dict[str, Any]) -> tuple[str, str | None]:
+    """The template of [name, value] pairs (their JSON text with marks where the view
+    fills in values) and its holes' values as a JSON list (None when there are none)."""
     holes: list[str] = []
     parts = []
     for name, value in pairs:
-        encoded = json.dumps(value, ensure_ascii=False)
         key = name.lower() if isinstance(name, str) else None
-        # nothing to escape but double quotes, which the view escapes again
-        plain = isinstance(value, str) and encoded == '"' + value.replace('"', '\\"') + '"'
+        fillable = isinstance(value, str) and not _NOT_FILLABLE.search(value)
         column, mark = _COLUMN_MARKS.get(key, (None, None))
-        if plain and column and columns[column] == value:
+        if fillable and column and columns[column] == value:
             encoded = f'"{mark}"'
-        elif plain and key in VARYING and len(holes) < HOLES:
+        elif fillable and key in VARYING and len(holes) < HOLES:
             encoded = f'"{chr(4 + len(holes))}"'
             holes.append(value)
-        parts.append(f"[{json.dumps(name, ensure_ascii=False)}, {encoded}]")
-    template = "[" + ", ".join(parts) + "]"
-    return template, json.dumps(holes, ensure_ascii=False, separators=(",", ":")) \
-        if holes else None
+        else:
+            encoded = _json(value)
+        parts.append(f"[{_json(name)}, {encoded}]")
+    return "[" + ", ".join(parts) + "]", \
+        json.dumps(holes, ensure_ascii=False, separators=(",", ":")) if holes else None
+
+
+def _json(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)`, quicker for a string with nothing to escape."""
+    if isinstance(value, str) and not _ESCAPED.search(value):
+        return f'"{value}"'
+    return json.dumps(value, ensure_ascii=False)

@@ -189,7 +189,7 @@ def _insert_capture(db: Database, capture: Capture, outcome: str, article_id: in
         "last_modified": capture.last_modified,
         "body_sha256": capture.body_sha256 if capture.body is not None else None,
         "source": capture.source, "outcome": outcome, "error": capture.error,
-        "headers": captures.headers_text(getattr(capture, "headers", None))}])
+        "headers": getattr(capture, "headers", None)}])
 
 
 def _event(db: Database, article_id: int, capture_id: int, at: str, kind: str,
