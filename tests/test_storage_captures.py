@@ -36,14 +36,17 @@ def _columns(archive: Archive, capture_id: int) -> dict:
 
 def _written(capture: Capture, outcome: str) -> dict:
     """The columns the archive wrote for a capture before m030 (its insert, verbatim)."""
+    headers = capture.headers
+    if isinstance(headers, dict):
+        headers = list(headers.items())
     return {"url": capture.url, "final_url": capture.final_url,
             "fetched_at": capture.fetched_at, "status": capture.status,
             "content_type": capture.content_type, "etag": capture.etag,
             "last_modified": capture.last_modified,
             "body_sha256": capture.body_sha256 if capture.body is not None else None,
             "source": capture.source, "outcome": outcome, "error": capture.error,
-            "headers": json.dumps([list(h) for h in capture.headers], ensure_ascii=False)
-            if capture.headers else None}
+            "headers": json.dumps([list(h) for h in headers], ensure_ascii=False)
+            if headers else None}
 
 
 def test_every_column_reads_back_as_written(archive):
@@ -66,8 +69,6 @@ def test_every_column_reads_back_as_written(archive):
         result = archive.record(capture)
         expected[result.capture_id] = {**_written(capture, result.outcome),
                                        "article_id": result.article_id}
-    upper.headers = [["Date", DATE]]  # a dict is written as its pairs
-    expected[4]["headers"] = _written(upper, "failed")["headers"]
     for capture_id, want in expected.items():
         got = _columns(archive, capture_id)
         assert {k: got[k] for k in want} == want
