@@ -30,8 +30,9 @@ ODD_HEADERS = [
 
 
 def _columns(archive: Archive, capture_id: int) -> dict:
-    row = archive.db.execute("select * from captures where id = ?", [capture_id]).fetchone()
-    return dict(zip(COLUMNS, row))
+    cursor = archive.db.execute("select * from captures where id = ?", [capture_id])
+    assert tuple(d[0] for d in cursor.description) == COLUMNS  # names and order as always
+    return dict(zip(COLUMNS, cursor.fetchone()))
 
 
 def _written(capture: Capture, outcome: str) -> dict:

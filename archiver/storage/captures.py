@@ -77,9 +77,10 @@ def write(conn: sqlite3.Connection, captures: Sequence[dict[str, Any]]) -> int |
     id of the last one."""
     rows = [_row(c) for c in captures]
     for sql, names in _INTERN:
-        values = {(row[name],) for row in rows for name in names if row[name] is not None}
+        values = dict.fromkeys((row[name],) for row in rows for name in names
+                               if row[name] is not None)
         if values:
-            conn.executemany(sql, sorted(values))
+            conn.executemany(sql, values)
     if len(rows) == 1:
         cursor = conn.execute(_WRITE, rows[0])
         return rows[0]["id"] if rows[0]["id"] is not None else cursor.lastrowid
