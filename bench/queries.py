@@ -193,12 +193,18 @@ _COPIES = {
                              "version_id": "version_id + :versions"}),
     "changes": ("id", "id", {"article_id": "article_id + :articles",
                              "version_id": "version_id + :versions"}),
-    "diffs": ("id", "id", {"version_id": "version_id + :versions"}),
-    "captures": ("id", "id", {
+    # the tables under the diffs and captures views (m003, m030)
+    "diff_rows": ("id", "id", {"version_id": "version_id + :versions",
+                               "old_paragraph": "old_paragraph + :paragraphs",
+                               "new_paragraph": "new_paragraph + :paragraphs"}),
+    "urls": ("id", "id", {"url": _URL}),
+    "capture_rows": ("id", "id", {
         "article_id": "article_id + :articles", "version_id": "version_id + :versions",
-        "url": _URL, "final_url": _URL, "fetched_at": _SHIFT}),
+        "url_id": "url_id + :urls",
+        "final_url_id": "case final_url_id when 0 then 0 else final_url_id + :urls end",
+        "fetched_at": _SHIFT}),
     "events": ("id", "id", {"article_id": "article_id + :articles",
-                            "capture_id": "capture_id + :captures", "at": _SHIFT}),
+                            "capture_id": "capture_id + :capture_rows", "at": _SHIFT}),
 }
 _OWNER = {"article_id": "articles", "version_id": "versions", "id": None}
 

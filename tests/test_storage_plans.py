@@ -60,3 +60,37 @@ def test_every_hot_statement_uses_an_index(archive):
         scans = [step for step in plan if SCAN.match(step)]
         assert not scans, f"{sql}\n  scans: {scans}"
     assert len(checked) > 15  # the trace did see the hot path
+
+
+# Hand-written lookups through the captures view (m030: a join of capture_rows and urls),
+# each by the index it needs.
+VIEW_LOOKUPS = {
+    "select * from captures where url = ? order by id desc": "idx_capture_rows_url",
+    "select * from captures where article_id = ?": "idx_capture_rows_article",
+    "select count(*) from captures where version_id = ?": "idx_capture_rows_version",
+    "select id, url, error from captures where outcome = 'failed' "
+    "and outcome <> 'unchanged' and fetched_at >= ? order by fetched_at desc":
+        "idx_capture_rows_outcome_fetched_at",
+    "select * from captures where id = ?": "INTEGER PRIMARY KEY",
+}
+
+
+def test_lookups_through_the_captures_view_use_an_index(archive):
+    _every_kind_of_capture(archive)
+    for sql, index in VIEW_LOOKUPS.items():
+        plan = [row[3] for row in archive.db.conn.execute(f"EXPLAIN QUERY PLAN {sql}",
+                                                          ["x"] * sql.count("?"))]
+        assert any(index in step for step in plan), f"{sql}\n  plan: {plan}"
+        assert not [step for step in plan if SCAN.match(step)], f"{sql}\n  plan: {plan}"
+
+
+def test_revisit_planning_never_builds_the_whole_captures_view(archive):
+    """The view on the right of a LEFT JOIN is built whole (SQLite cannot flatten a join
+    there): the revisit queries read it by id instead."""
+    from archiver.storage import revisits, sites
+
+    _every_kind_of_capture(archive)
+    for sql in (revisits._ROWS, sites._REVISIT_ROWS):
+        plan = [row[3] for row in archive.db.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        assert not [step for step in plan if "captures" in step], plan
+        assert "SEARCH r USING INTEGER PRIMARY KEY (rowid=?)" in plan

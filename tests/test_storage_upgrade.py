@@ -41,6 +41,7 @@ def old_archive(tmp_path):
                              "events")},
         "urls": [r[0] for r in con.execute("select url from articles order by id")],
         "diffs": con.execute(DIFFS).fetchall(),
+        "captures": con.execute("select * from captures order by id").fetchall(),
     }
     con.close()
     return path, before
@@ -66,6 +67,9 @@ def test_an_old_archive_upgrades_in_place_and_loses_nothing(old_archive):
         assert texts == {vid: (paras, before["texts"][vid])
                          for vid, paras in before["paragraphs"].items()}
         assert db.execute(DIFFS).fetchall() == before["diffs"]  # diffs is a view now
+        # captures too (m030), with the headers column m003 added, empty
+        assert db.execute("select * from captures order by id").fetchall() == [
+            (*row, None) for row in before["captures"]]
         assert db.execute("select count(*) from diff_rows where old_paragraph is not null "
                           "or new_paragraph is not null").fetchone()[0] > 0
         for sha, body in before["bodies"].items():
@@ -103,3 +107,69 @@ def test_an_upgraded_archive_goes_on_recording(old_archive):
         result = archive.record(capture)
         assert (result.outcome, result.version) == ("unchanged", article["current_version"])
         assert archive.body(capture.body_sha256) == body
+
+
+# An archive written by the code before m030 (commit d248a10): the demo, then captures of
+# every shape (tests/fixtures/archive-before-m030.py: odd headers, a redirect, a timeout, a
+# body hash that is not hex, a 304, a held capture). Its captures move to capture_rows.
+BEFORE_M030 = FIXTURES / "archive-before-m030.db.gz"
+CAPTURES = "select * from captures order by id"
+TYPES = ("select typeof(id), typeof(article_id), typeof(version_id), typeof(url), "
+         "typeof(final_url), typeof(fetched_at), typeof(status), typeof(content_type), "
+         "typeof(etag), typeof(last_modified), typeof(body_sha256), typeof(source), "
+         "typeof(outcome), typeof(error), typeof(headers) from captures order by id")
+
+
+@pytest.fixture
+def archive_before_m030(tmp_path):
+    path = tmp_path / "before-m030.db"
+    path.write_bytes(gzip.decompress(BEFORE_M030.read_bytes()))
+    con = sqlite3.connect(path)
+    before = {"captures": con.execute(CAPTURES).fetchall(), "types": con.execute(TYPES).fetchall(),
+              "events": con.execute("select * from events order by id").fetchall(),
+              "migrations": [r[0] for r in con.execute("select name from _sqlite_migrations")]}
+    con.close()
+    return path, before
+
+
+def test_captures_read_the_same_row_for_row_after_m030(archive_before_m030):
+    path, before = archive_before_m030
+    assert "m022_change_kinds" in before["migrations"]
+    assert "m030_compact_captures" not in before["migrations"]
+    assert len(before["captures"]) > 20 and {r[12] for r in before["captures"]} >= {
+        "new_version", "unchanged", "failed", "removed", "held"}
+    with Archive.open(path) as archive:
+        db = archive.db
+        assert "m030_compact_captures" in [m.name for m in migrations.applied(db)]
+        assert db.execute(CAPTURES).fetchall() == before["captures"]
+        assert db.execute(TYPES).fetchall() == before["types"]
+        assert db.execute("select * from events order by id").fetchall() == before["events"]
+        assert "captures" in db.view_names() and "captures" not in db.table_names()
+        assert db.execute("pragma foreign_key_check").fetchall() == []
+        events = db.execute("select sql from sqlite_master where name = 'events'").fetchone()
+        assert "capture_rows" in events[0]
+        # what repeated is stored once: one header template for the demo's story pages
+        assert db["header_sets"].count < len(before["captures"]) / 2
+        assert db["urls"].count < len(before["captures"])
+
+
+def test_an_archive_upgraded_by_m030_goes_on_recording(archive_before_m030):
+    from archiver.items import Capture
+
+    path, before = archive_before_m030
+    with Archive.open(path) as archive:
+        article = next(archive.db.query("select * from articles where status = 'live' "
+                                        "order by id limit 1"))
+        headers = [["Date", "Tue, 01 Dec 2026 10:05:09 GMT"], ["ETag", '"e2"']]
+        result = archive.record(Capture(url=article["url"], final_url=article["url"],
+                                        fetched_at="2026-12-02T00:00:00+00:00", status=304,
+                                        etag='"e2"', headers=headers))
+        assert result.outcome == "unchanged"
+        row = archive.db.execute("select url, status, etag, outcome, headers from captures "
+                                 "where id = ?", [result.capture_id]).fetchone()
+        assert row == (article["url"], 304, '"e2"', "unchanged",
+                       json.dumps(headers, ensure_ascii=False))
+        assert archive.db.execute(CAPTURES).fetchall()[:-1] == before["captures"]
+        [history_row] = [v for v in queries.history(archive, article["url"])["versions"]
+                         if v["version"] == article["current_version"]]
+        assert history_row["captures"] >= 2

@@ -78,7 +78,9 @@ TABLES: dict[str, dict[str, Any]] = {
         "facets": ["level", "op"],
     },
     "captures": {
-        "description": "Every fetch, failures included; the raw body is kept by hash.",
+        "description": "Every fetch, failures included; the raw body is kept by hash. "
+                       "A view over capture_rows, whose URLs, content types and header "
+                       "templates are stored once each.",
         "facets": ["outcome", "status", "source"],
         "columns": {
             "outcome": "new_version, unchanged, returned, removed, failed (held: waiting)",
@@ -86,6 +88,10 @@ TABLES: dict[str, dict[str, Any]] = {
             "body_sha256": "SHA-256 of the raw body (archiver raw URL --capture ID)",
         },
     },
+    # the captures view's rows and what they refer to (m030): read captures instead
+    "capture_rows": {"hidden": True},
+    "header_sets": {"hidden": True},
+    "urls": {"description": "Every URL a capture asked for or landed on, stored once."},
     "events": {"description": "Removals, restorations, returns to an earlier version.",
                "facets": ["kind"]},
     "site_templates": {"description": "Blocks learned to repeat on every page of a site."},

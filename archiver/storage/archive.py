@@ -2,9 +2,10 @@
 
 Each job lives in its own module; this class only binds them to one connection:
 `connection` (open, upgrade, write lock), `identity` (which article a capture is),
-`recording` (the versioning rules and the writes of one capture), `updates` (update
-tracking), `sites` (templates, revisits, the live page for re-extraction), `bodies` (raw bodies,
-zstd against their closest stored relative), `texts` (distinct paragraphs).
+`recording` (the versioning rules and the writes of one capture), `captures` (a capture's
+compact row, read through the `captures` view), `updates` (update tracking), `sites`
+(templates, revisits, the live page for re-extraction), `bodies` (raw bodies, zstd against
+their closest stored relative), `texts` (distinct paragraphs).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-# Tables every archive has had since its first schema.
+# Tables every archive has had since its first schema (`captures` a view since m030).
 ARCHIVE_TABLES = {"articles", "versions", "captures"}
 
 
@@ -34,11 +34,11 @@ def refusal(path: str | Path) -> str | None:
 
 
 def tables_of(path: Path) -> set[str]:
-    """The tables of the SQLite file at `path`, read through SQLite alone and read-only
-    (sqlite3.DatabaseError when it is not a database)."""
+    """The tables and views of the SQLite file at `path`, read through SQLite alone and
+    read-only (sqlite3.DatabaseError when it is not a database)."""
     con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         return {row[0] for row in con.execute(
-            "select name from sqlite_master where type = 'table'")}
+            "select name from sqlite_master where type in ('table', 'view')")}
     finally:
         con.close()

@@ -29,6 +29,7 @@ from archiver.changes.versioning import (
 )
 from archiver.items import Capture
 from archiver.normalize import normalize_url, site_of
+from archiver.storage import captures
 from archiver.storage.bodies import BodyStore, Packed, pack
 from archiver.storage.connection import writing
 from archiver.storage.identity import article_for, ensure_article, find_article, is_alias
@@ -202,24 +203,16 @@ def _reread_current(db: Database, bodies: BodyStore, current: Stored, reread: Re
 
 def _insert_capture(db: Database, capture: Capture, outcome: str, article_id: int | None,
                     version_id: int | None) -> int:
-    headers = getattr(capture, "headers", None)
-    if isinstance(headers, dict):
-        headers = list(headers.items())
-    values = [article_id, version_id, capture.url, capture.final_url, capture.fetched_at,
-              capture.status, capture.content_type, capture.etag, capture.last_modified,
-              capture.body_sha256 if capture.body is not None else None, capture.source,
-              outcome, capture.error, _json([list(h) for h in headers]) if headers else None]
-    if capture.completes:  # the held row of this same fetch becomes the full record
-        db.execute(
-            "update captures set article_id = ?, version_id = ?, url = ?, final_url = ?, "
-            "fetched_at = ?, status = ?, content_type = ?, etag = ?, last_modified = ?, "
-            "body_sha256 = ?, source = ?, outcome = ?, error = ?, headers = ? where id = ?",
-            [*values, capture.completes])
-        return capture.completes
-    return db.execute(
-        "insert into captures (article_id, version_id, url, final_url, fetched_at, status, "
-        "content_type, etag, last_modified, body_sha256, source, outcome, error, headers) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values).lastrowid
+    """The capture's row; a capture that `completes` a held row of the same fetch writes
+    over it, so the held row becomes the full record."""
+    return captures.write(db.conn, [{
+        "id": capture.completes or None, "article_id": article_id, "version_id": version_id,
+        "url": capture.url, "final_url": capture.final_url, "fetched_at": capture.fetched_at,
+        "status": capture.status, "content_type": capture.content_type, "etag": capture.etag,
+        "last_modified": capture.last_modified,
+        "body_sha256": capture.body_sha256 if capture.body is not None else None,
+        "source": capture.source, "outcome": outcome, "error": capture.error,
+        "headers": getattr(capture, "headers", None)}])
 
 
 def _event(db: Database, article_id: int, capture_id: int, at: str, kind: str,

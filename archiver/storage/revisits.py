@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from archiver.storage import Archive
 
 _TROUBLE = "('failed', 'removed')"
+# `live`: each article's live version and the latest 2xx capture that showed it (whose
+# validators a conditional revisit sends), worked out once per article (materialized): the
+# captures view is read by id in scalar subqueries, never as the right side of a LEFT JOIN,
+# where SQLite would have to build the whole view first (it joins capture_rows and urls).
 _ROWS = f"""
 with fetches as (
   select article_id, max(fetched_at) as last_fetch,
@@ -22,24 +26,29 @@ with fetches as (
   from captures c join fetches f on f.article_id = c.article_id
   where c.outcome in {_TROUBLE} and c.fetched_at > coalesce(f.last_good, '')
   group by c.article_id
+), live as materialized (
+  select a.id, a.url, a.site, a.status, a.last_seen, v.first_seen,
+    (select max(id) from captures where version_id = v.id and status between 200 and 299)
+      as validated
+  from articles a
+  join versions v on v.article_id = a.id and v.version = a.current_version
 )
-select coalesce(c.final_url, a.url) as url, a.site, a.status,
-  coalesce(f.last_fetch, a.last_seen) as last_fetch,
+select coalesce((select final_url from captures where id = l.validated), l.url) as url,
+  l.site, l.status,
+  coalesce(f.last_fetch, l.last_seen) as last_fetch,
   coalesce((select max(fetched_at) from captures
-            where article_id = a.id and outcome in ('new_version', 'returned')),
-           v.first_seen) as last_change,
-  c.etag, c.last_modified,
+            where article_id = l.id and outcome in ('new_version', 'returned')),
+           l.first_seen) as last_change,
+  (select etag from captures where id = l.validated) as etag,
+  (select last_modified from captures where id = l.validated) as last_modified,
   coalesce(t.failures_in_row, 0) as failures_in_row, t.failing_since,
   (select max(h.modified) from revisit_hints h
-   where h.url = a.url or h.url in (select url from article_urls where article_id = a.id)
+   where h.url = l.url or h.url in (select url from article_urls where article_id = l.id)
   ) as hint
-from articles a
-join versions v on v.article_id = a.id and v.version = a.current_version
-left join captures c on c.id = (select max(id) from captures
-                                where version_id = v.id and status between 200 and 299)
-left join fetches f on f.article_id = a.id
-left join trouble t on t.article_id = a.id
-order by a.id
+from live l
+left join fetches f on f.article_id = l.id
+left join trouble t on t.article_id = l.id
+order by l.id
 """
 
 

@@ -6,6 +6,7 @@ Add a new `@migrations()` function for every change; never edit an applied one.
 from __future__ import annotations
 
 import json
+import re
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -210,3 +211,74 @@ def m022_change_kinds(db: Database) -> None:
     """Change records of one kind with their versions (headline changes, corrections) read
     from the index alone, never from the rows holding old and new text."""
     db["changes"].create_index(["kind", "version_id"], if_not_exists=True)
+
+
+@migrations()
+def m030_compact_captures(db: Database) -> None:
+    """Captures, compact (archiver/storage/captures.py): the rows move to `capture_rows`,
+    where URLs, content types and header sets are ids of rows stored once and the body hash
+    is its 32 bytes; `captures` becomes a view with the columns and values it always had.
+    An unchanged recapture adds ~200 bytes instead of ~500. Events refer to the rows."""
+    from archiver.storage.captures import COLUMNS, HOLES, write
+
+    conn = db.conn
+    conn.execute("create table urls (id integer primary key, url text not null unique)")
+    conn.execute("create table content_types (id integer primary key, "
+                 "content_type text not null unique)")
+    conn.execute("create table header_sets (id integer primary key, "
+                 "template text not null unique)")
+    conn.execute(
+        "create table capture_rows (id integer primary key, "
+        "article_id integer references articles(id), version_id integer references "
+        "versions(id), url_id integer references urls(id), final_url_id integer, "
+        "fetched_at text, status integer, content_type_id integer references "
+        "content_types(id), etag text, last_modified text, body blob, source text, "
+        "outcome text, error text, header_set integer references header_sets(id), "
+        "header_values text)")
+    old = conn.execute(f"select {', '.join(COLUMNS)} from captures order by id")
+    while batch := old.fetchmany(1000):
+        write(conn, [dict(zip(COLUMNS, row)) for row in batch])
+
+    # events refer to capture rows: a table, where a foreign key may point (not a view)
+    events, indexes = conn.execute("select sql from sqlite_master where name = 'events'"
+                                   ).fetchone()[0], [r[0] for r in conn.execute(
+        "select sql from sqlite_master where type = 'index' and tbl_name = 'events' "
+        "and sql is not null")]
+    quoted = r"[\"`\[]?{}[\"`\]]?"
+    events = re.sub(r"^create table\s+" + quoted.format("events"), "CREATE TABLE events_moved",
+                    events, flags=re.I)
+    conn.execute(re.sub(r"references\s+" + quoted.format("captures"),
+                        "REFERENCES capture_rows", events, flags=re.I))
+    conn.execute("insert into events_moved select * from events")
+    conn.execute("drop table events")
+    conn.execute("alter table events_moved rename to events")
+    for sql in indexes:
+        conn.execute(sql)
+    conn.execute("drop table captures")
+
+    conn.execute("create index idx_capture_rows_url on capture_rows (url_id)")
+    conn.execute("create index idx_capture_rows_article on capture_rows (article_id)")
+    conn.execute("create index idx_capture_rows_version on capture_rows (version_id)")
+    conn.execute("create index idx_capture_rows_outcome_fetched_at on capture_rows "
+                 "(outcome, fetched_at) where outcome <> 'unchanged'")  # as m020's
+    # each mark of the template (archiver/storage/captures.py) with its value, JSON-escaped
+    fills = ["(select content_type from content_types where id = r.content_type_id)",
+             "r.etag", "r.last_modified",
+             *(f"json_extract(r.header_values, '$[{hole}]')" for hole in range(HOLES))]
+    headers = "(select template from header_sets where id = r.header_set)"
+    for mark, value in enumerate(fills, start=1):
+        headers = (f"replace({headers}, char({mark}), "
+                   f"replace(coalesce({value}, ''), '\"', '\\\"'))")
+    conn.execute(
+        "create view captures as select r.id, r.article_id, r.version_id, u.url, "
+        "case r.final_url_id when 0 then u.url "
+        "  else (select url from urls where id = r.final_url_id) end as final_url, "
+        "r.fetched_at, r.status, "
+        "(select content_type from content_types where id = r.content_type_id) "
+        "  as content_type, "
+        "r.etag, r.last_modified, "
+        "case when typeof(r.body) = 'blob' then lower(hex(r.body)) else r.body end "
+        "  as body_sha256, "
+        "r.source, r.outcome, r.error, "
+        f"case when r.header_set is null then r.header_values else {headers} end as headers "
+        "from capture_rows r left join urls u on u.id = r.url_id")
