@@ -1,7 +1,7 @@
 """How fast does the archive answer researchers at 1,000,000 versions?
 
 Builds an archive through the project's own write path (`Archive.record`, the code a crawl
-runs: comparison, change records, updates, diffs, FTS triggers) from generated stories whose
+runs: comparison, change records, updates, diffs, full-text index) from generated stories whose
 paragraphs are real news text (the article bodies of ../shared/extraction-bench, split into
 paragraphs), then times, in-process: `history`, `search` (a rare word, a common word, a
 phrase), `stats`, `changes --since`, the README's research queries, an export's rows/s, and
@@ -11,9 +11,10 @@ Recording a million versions one capture at a time takes hours on a small machin
 default a base of --base versions is recorded through the write path and then copied with
 SQL (`--scale`) until the archive holds --versions: each copy gets new ids, new story URLs
 (`.../copy-K/`), its own site names (a suffix per copy group) and times shifted back by K
-times the base's period (so the archive covers K+1 such periods, as a longer crawl would), and
-its rows go in through the same triggers (FTS included). `--keep` resumes a stopped build. The output says how many
-versions came from each. `--base` equal to `--versions` records everything directly.
+times the base's period (so the archive covers K+1 such periods, as a longer crawl would), its
+rows go in through the same triggers, and its paragraphs into the full-text index as the write
+path puts them. `--keep` resumes a stopped build. The output says how many versions came from
+each. `--base` equal to `--versions` records everything directly.
 
     .venv/bin/python bench/queries.py [--versions 1000000] [--base 40000] [--db PATH] [--keep]
 """
@@ -234,6 +235,9 @@ def scale(archive: Archive, target: int) -> int:
         with archive.writing():
             for table, spec in _COPIES.items():
                 conn.execute(_copy_sql(archive, table, *spec, maxes), params)
+            # the copied paragraphs into the full-text index, as the write path adds them (m032)
+            conn.execute("insert into paragraphs_fts (rowid, text) select id, text "
+                         "from paragraphs where id > ?", [maxes["paragraphs"] * k])
         print(f"  copy {k}: {conn.execute('select count(*) from versions').fetchone()[0]:,}"
               " versions", file=sys.stderr)
         k += 1

@@ -352,3 +352,25 @@ def test_a_story_written_by_another_crawl_while_planning_is_decided_again(archiv
     # finds the capture equal to version 3, written meanwhile: no 4th version.
     assert (result.outcome, result.version) == ("unchanged", 3)
     assert archive.db["versions"].count == 3
+
+
+def _fts_intact(archive) -> None:
+    """FTS5's own check that paragraphs_fts indexes exactly the rows of `paragraphs` (with
+    rank 1 it compares the index with the content table; it raises on any difference)."""
+    archive.db.execute("insert into paragraphs_fts (paragraphs_fts, rank) "
+                       "values ('integrity-check', 1)")
+
+
+def test_new_paragraphs_are_indexed_for_search_once_each(archive):
+    """Paragraphs enter the full-text index with their capture's transaction, each once,
+    however many versions repeat them (no row-by-row trigger: m032)."""
+    archive.record(cap(["The router vendor shipped a patch.", "Owners should update."], "t1"))
+    archive.record(cap(["The router vendor shipped a patch.", "Owners should update today.",
+                        "Update: the patch bricks some units."], "t2"))
+    _fts_intact(archive)
+    found = [r[0] for r in archive.db.execute(
+        "select text from paragraphs_fts where paragraphs_fts match 'patch' order by rowid")]
+    assert found == ["The router vendor shipped a patch.",
+                     "Update: the patch bricks some units."]
+    assert not list(archive.db.execute(
+        "select name from sqlite_master where type = 'trigger' and name = 'paragraphs_ai'"))

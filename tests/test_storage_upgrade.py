@@ -107,6 +107,15 @@ def test_an_upgraded_archive_goes_on_recording(old_archive):
         result = archive.record(capture)
         assert (result.outcome, result.version) == ("unchanged", article["current_version"])
         assert archive.body(capture.body_sha256) == body
+        edited = Article(title=live.title, paragraphs=[*live.paragraphs, "Update: a new line."])
+        capture.article, capture.story_hash = edited, story_hash(edited)
+        capture.fetched_at = "2026-12-02T00:00:00+00:00"
+        assert archive.record(capture).outcome == "new_version"
+        archive.db.execute("insert into paragraphs_fts (paragraphs_fts, rank) "
+                           "values ('integrity-check', 1)")  # raises unless index == table
+        assert [r[0] for r in archive.db.execute(
+            "select text from paragraphs_fts where paragraphs_fts match 'new line'")] == [
+            "Update: a new line."]
 
 
 # An archive written by the code before m030 (commit d248a10): the demo, then captures of
