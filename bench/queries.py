@@ -12,9 +12,9 @@ default a base of --base versions is recorded through the write path and then co
 SQL (`--scale`) until the archive holds --versions: each copy gets new ids, new story URLs
 (`.../copy-K/`), its own site names (a suffix per copy group) and times shifted back by K
 times the base's period (so the archive covers K+1 such periods, as a longer crawl would), its
-rows go in through the same triggers, and its paragraphs into the full-text index as the write
-path puts them. `--keep` resumes a stopped build. The output says how many versions came from
-each. `--base` equal to `--versions` records everything directly.
+rows go in through the same triggers, and its paragraphs and updates into their full-text
+indexes as the write path puts them. `--keep` resumes a stopped build. The output says how
+many versions came from each. `--base` equal to `--versions` records everything directly.
 
     .venv/bin/python bench/queries.py [--versions 1000000] [--base 40000] [--db PATH] [--keep]
 """
@@ -235,9 +235,11 @@ def scale(archive: Archive, target: int) -> int:
         with archive.writing():
             for table, spec in _COPIES.items():
                 conn.execute(_copy_sql(archive, table, *spec, maxes), params)
-            # the copied paragraphs into the full-text index, as the write path adds them (m032)
-            conn.execute("insert into paragraphs_fts (rowid, text) select id, text "
-                         "from paragraphs where id > ?", [maxes["paragraphs"] * k])
+            # the copied paragraphs and updates into their full-text indexes, as the write
+            # path adds them (m032)
+            for table in ("paragraphs", "updates"):
+                conn.execute(f"insert into {table}_fts (rowid, text) select id, text "
+                             f"from {table} where id > ?", [maxes[table] * k])
         print(f"  copy {k}: {conn.execute('select count(*) from versions').fetchone()[0]:,}"
               " versions", file=sys.stderr)
         k += 1

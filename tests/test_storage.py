@@ -355,10 +355,11 @@ def test_a_story_written_by_another_crawl_while_planning_is_decided_again(archiv
 
 
 def _fts_intact(archive) -> None:
-    """FTS5's own check that paragraphs_fts indexes exactly the rows of `paragraphs` (with
-    rank 1 it compares the index with the content table; it raises on any difference)."""
-    archive.db.execute("insert into paragraphs_fts (paragraphs_fts, rank) "
-                       "values ('integrity-check', 1)")
+    """FTS5's own check that paragraphs_fts and updates_fts index exactly the rows of their
+    tables (with rank 1 it compares the index with the content table; it raises on any
+    difference)."""
+    for table in ("paragraphs_fts", "updates_fts"):
+        archive.db.execute(f"insert into {table} ({table}, rank) values ('integrity-check', 1)")
 
 
 def test_new_paragraphs_are_indexed_for_search_once_each(archive):
@@ -372,5 +373,8 @@ def test_new_paragraphs_are_indexed_for_search_once_each(archive):
         "select text from paragraphs_fts where paragraphs_fts match 'patch' order by rowid")]
     assert found == ["The router vendor shipped a patch.",
                      "Update: the patch bricks some units."]
-    assert not list(archive.db.execute(
-        "select name from sqlite_master where type = 'trigger' and name = 'paragraphs_ai'"))
+    [update] = archive.db.execute(
+        "select text from updates_fts where updates_fts match 'bricks'").fetchall()
+    assert update == ("Update: the patch bricks some units.",)
+    assert not list(archive.db.execute("select name from sqlite_master where type = 'trigger' "
+                                       "and name in ('paragraphs_ai', 'updates_ai')"))

@@ -286,8 +286,10 @@ def m030_compact_captures(db: Database) -> None:
 
 
 @migrations()
-def m032_paragraph_index_by_statement(db: Database) -> None:
-    """New paragraphs enter the full-text index in one statement per capture
-    (`texts.index_paragraphs`), not through a trigger row by row: FTS5 costs about three times
-    as much fed a row at a time, and it was the largest cost of recording a new story."""
+def m032_text_indexes_by_statement(db: Database) -> None:
+    """New paragraphs and update rows enter their full-text indexes in one statement per
+    capture (`texts.index_paragraphs`, `updates.insert_updates`), not through insert triggers
+    row by row: FTS5 costs about three times as much fed a row at a time, and it was the
+    largest cost of recording a new story (and of a live blog's new version)."""
     db.execute("drop trigger if exists paragraphs_ai")
+    db.execute("drop trigger if exists updates_ai")

@@ -53,6 +53,9 @@ def insert_updates(conn: sqlite3.Connection, version_id: int, rows: list[dict[st
         f"insert into updates ({', '.join(f'[{c}]' for c in COLUMNS)}) "
         f"values ({', '.join('?' for _ in COLUMNS)})",
         [[version_id if c == "version_id" else row[c] for c in COLUMNS] for row in rows])
+    if rows:  # into the full-text index in one statement (m032)
+        conn.execute("insert into updates_fts (rowid, text) select id, text from updates "
+                     "where version_id = ?", [version_id])
 
 
 def _older_updates(db: Database, aid: int, previous: list[dict]) -> list[dict[str, Any]]:
