@@ -3,10 +3,14 @@
 A recapture of a page differs from the previous one by a few ads and counters, and the
 first capture of a story shares its whole template with the site's other pages. So a body is
 compressed with zstd using an earlier body as a raw dictionary: the URL's previous body
-when there is one, else a "key frame" of the same site (the first story page stored whole).
+when there is one, else a "key frame" of the same site (a story page stored whole).
 `dictionary` names that body; `depth` counts how many bodies must be decompressed first.
 Depth never exceeds MAX_DEPTH: when the URL's latest body is at the limit, its own
 dictionary is used instead, so every body comes back with at most MAX_DEPTH extra reads.
+
+A body its best dictionary barely helps is stored whole: its page is of another template
+than the key frame (a redesign, another kind of page). A story body stored whole becomes its
+site's key frame, so the site's next pages of that template are compressed against it.
 Rows written before zstd (codec 'zlib') are read as they are.
 """
 
@@ -23,11 +27,16 @@ except ImportError:  # earlier Pythons: the same module, installed with Scrapy
 
 from sqlite_utils import Database
 
-LEVEL = 3
+LEVEL = 3  # against a dictionary: every new page of a crawl, on its hot path
+ALONE_LEVEL = 9  # a body stored whole (a site's first page, a new key frame): rare, and
+#                  ~10% smaller than at LEVEL for ~4x the time (a few ms a page)
 MAX_DEPTH = 2
 DEFAULT_WINDOW = 1 << 21
 MAX_WINDOW_LOG = 27  # what decompressors accept by default (128 MiB)
-GOOD_ENOUGH = 16  # a dictionary result under 1/16 of the body is not worth a second try
+GOOD = 8  # a dictionary result under 1/8 of the body: the template matched (zstd alone
+#           rarely gets HTML under 1/7), so no second compression is tried
+STALE = 0.8  # a dictionary result over 4/5 of the body alone: the dictionary is of another
+#              template, and the body is stored whole
 
 
 @dataclass
@@ -55,15 +64,15 @@ def _zstd_dict(body: bytes):
     return zstd.ZstdDict(body, is_raw=True).as_prefix
 
 
-def _compress(body: bytes, dictionary: bytes | None = None) -> bytes:
-    """zstd at LEVEL. Past the level's own 2 MiB window (some pages are megabytes), a window
+def _compress(body: bytes, dictionary: bytes | None = None, level: int = LEVEL) -> bytes:
+    """zstd at `level`. Past the level's own 2 MiB window (some pages are megabytes), a window
     wide enough to reach back over the whole dictionary, and long-distance matching, without
     which a 3 MB page against its own previous copy still takes 500 KB."""
     reach = len(body) + len(dictionary or b"")
     if reach <= DEFAULT_WINDOW:
-        return zstd.compress(body, level=LEVEL,
+        return zstd.compress(body, level=level,
                              zstd_dict=_zstd_dict(dictionary) if dictionary else None)
-    options = {zstd.CompressionParameter.compression_level: LEVEL,
+    options = {zstd.CompressionParameter.compression_level: level,
                zstd.CompressionParameter.window_log: min(MAX_WINDOW_LOG, reach.bit_length()),
                zstd.CompressionParameter.enable_long_distance_matching: 1}
     return zstd.compress(body, options=options,
@@ -71,19 +80,19 @@ def _compress(body: bytes, dictionary: bytes | None = None) -> bytes:
 
 
 def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
-    """The smallest of: `body` against each reference in turn (stopping at a good one),
-    or alone."""
-    best = Packed(sha256, len(body), "zstd", None, 0, b"")
+    """`body` against the first reference that compresses it well (one compression, for
+    most pages), else against the best reference, unless that saves too little over zstd
+    alone: then `body` stored whole, at ALONE_LEVEL, depth 0."""
+    best: Packed | None = None
     for ref in references:
         data = _compress(body, ref.body)
-        if not best.data or len(data) < len(best.data):
+        if best is None or len(data) < len(best.data):
             best = Packed(sha256, len(body), "zstd", ref.sha256, ref.depth + 1, data)
-        if len(data) * GOOD_ENOUGH <= len(body):
+        if len(data) * GOOD <= len(body):
             return best
-    alone = _compress(body)
-    if not best.data or len(alone) <= len(best.data):
-        best = Packed(sha256, len(body), "zstd", None, 0, alone)
-    return best
+    if best is not None and len(best.data) <= STALE * len(_compress(body)):
+        return best
+    return Packed(sha256, len(body), "zstd", None, 0, _compress(body, level=ALONE_LEVEL))
 
 
 class BodyStore:
@@ -166,7 +175,8 @@ class BodyStore:
         return cursor.rowcount > 0
 
     def make_key_frame(self, site: str, sha256: str) -> None:
-        """Let `sha256` (a story body stored alone) be what the site's new pages are
-        compressed against, unless the site already has one."""
-        self.db.execute("insert or ignore into site_key_frames (site, sha256) values (?, ?)",
+        """Let `sha256`, a story body stored whole (the site's first, or one its key frame
+        no longer matched), be what the site's new pages are compressed against."""
+        self.db.execute("insert into site_key_frames (site, sha256) values (?, ?) "
+                        "on conflict (site) do update set sha256 = excluded.sha256",
                         [site, sha256])
