@@ -3,14 +3,17 @@
 A recapture of a page differs from the previous one by a few ads and counters, and the
 first capture of a story shares its whole template with the site's other pages. So a body is
 compressed with zstd using an earlier body as a raw dictionary: the URL's previous body
-when there is one, else a "key frame" of the same site (a story page stored whole).
-`dictionary` names that body; `depth` counts how many bodies must be decompressed first.
-Depth never exceeds MAX_DEPTH: when the URL's latest body is at the limit, its own
-dictionary is used instead, so every body comes back with at most MAX_DEPTH extra reads.
+when there is one, else the site's "key frame" (a page of it stored whole), else, when the
+key frame no longer matches well (sites drift from it), the site's latest page compressed
+against it (`recent`). `dictionary` names that body; `depth` counts how many bodies must be
+decompressed first. A first capture is at most MAX_DEPTH - 1 deep (its dictionary is the key
+frame, depth 0, or `recent`, depth at most 1), so that its recaptures fit; when the URL's
+latest body is at the limit, its own dictionary is used instead, so every body comes back
+with at most MAX_DEPTH extra reads.
 
-A body its best dictionary barely helps is stored whole: its page is of another template
-than the key frame (a redesign, another kind of page). A story body stored whole becomes its
-site's key frame, so the site's next pages of that template are compressed against it.
+A body that its best dictionary barely helps is stored whole: its page is of another
+template (a redesign, another kind of page), and it becomes its site's key frame, so that
+the site's next pages of that template are compressed against it.
 Rows written before zstd (codec 'zlib') are read as they are.
 """
 
@@ -27,16 +30,21 @@ except ImportError:  # earlier Pythons: the same module, installed with Scrapy
 
 from sqlite_utils import Database
 
-LEVEL = 3  # against a dictionary: every new page of a crawl, on its hot path
-ALONE_LEVEL = 9  # a body stored whole (a site's first page, a new key frame): rare, and
-#                  ~10% smaller than at LEVEL for ~4x the time (a few ms a page)
-MAX_DEPTH = 2
+# zstd level against a dictionary: every new page of a crawl, on its hot path.
+LEVEL = 3
+# zstd level of a body stored whole (a site's first page, a new key frame): rare, and about
+# 10% smaller than at LEVEL for 4 times the time (a few ms for a 250 KB page).
+ALONE_LEVEL = 9
+MAX_DEPTH = 3
 DEFAULT_WINDOW = 1 << 21
 MAX_WINDOW_LOG = 27  # what decompressors accept by default (128 MiB)
-GOOD = 8  # a dictionary result under 1/8 of the body: the template matched (zstd alone
-#           rarely gets HTML under 1/7), so no second compression is tried
-STALE = 0.8  # a dictionary result over 4/5 of the body alone: the dictionary is of another
-#              template, and the body is stored whole
+# A dictionary result under 1/GOOD of the body: the template matched (zstd alone gets only
+# 11 of the 300 real pages of bench/storage.py under 1/8), so nothing else is tried: one
+# compression for most pages.
+GOOD = 8
+# A best dictionary result over STALE times the body compressed alone: that dictionary is of
+# another template, so the body is stored whole (and becomes its site's key frame).
+STALE = 0.8
 
 
 @dataclass
@@ -139,7 +147,7 @@ class BodyStore:
     def references(self, url: str, site: str) -> list[Reference]:
         """The bodies a new body of `url` should be tried against, best first: the URL's
         latest body (or, at the depth limit, that body's dictionary), then the site's key
-        frame."""
+        frame, then its latest story body shallow enough to be a dictionary (`recent`)."""
         out: list[Reference] = []
         row = self.db.execute(
             "select b.sha256, b.depth, b.dictionary, b.codec from captures c "
@@ -153,10 +161,14 @@ class BodyStore:
             if depth >= MAX_DEPTH:
                 sha, depth = dictionary, depth - 1
             out.append(self._reference(sha, depth))
-        key = self.db.execute("select sha256 from site_key_frames where site = ?",
-                              [site]).fetchone()
-        if key is not None and all(r.sha256 != key[0] for r in out):
-            out.append(self._reference(key[0], 0))
+        site_row = self.db.execute(
+            "select f.sha256, f.recent, b.depth from site_key_frames f "
+            "left join bodies b on b.sha256 = f.recent where f.site = ?", [site]).fetchone()
+        if site_row is not None:
+            key, recent, recent_depth = site_row
+            for sha, depth in ((key, 0), (recent, recent_depth)):
+                if sha is not None and all(r.sha256 != sha for r in out):
+                    out.append(self._reference(sha, depth or 0))
         return [r for r in out if r.body is not None]
 
     def _reference(self, sha256: str, depth: int) -> Reference:
@@ -174,9 +186,15 @@ class BodyStore:
              packed.data])
         return cursor.rowcount > 0
 
-    def make_key_frame(self, site: str, sha256: str) -> None:
-        """Let `sha256`, a story body stored whole (the site's first, or one its key frame
-        no longer matched), be what the site's new pages are compressed against."""
-        self.db.execute("insert into site_key_frames (site, sha256) values (?, ?) "
-                        "on conflict (site) do update set sha256 = excluded.sha256",
-                        [site, sha256])
+    def site_page_stored(self, site: str, packed: Packed) -> None:
+        """A page of `site` (a story, or an article page held until its site's template is
+        known) was just stored as `packed`. Stored whole, it becomes the site's key frame
+        (and `recent`); compressed against a body of depth 0, it becomes `recent` (a first
+        capture compressed against it is then MAX_DEPTH - 1 deep, and its recaptures fit)."""
+        if packed.dictionary is None:
+            self.db.execute("insert into site_key_frames (site, sha256, recent) values (?, ?, ?) "
+                            "on conflict (site) do update set sha256 = excluded.sha256, "
+                            "recent = excluded.recent", [site, packed.sha256, packed.sha256])
+        elif packed.depth <= MAX_DEPTH - 2:
+            self.db.execute("update site_key_frames set recent = ? where site = ?",
+                            [packed.sha256, site])

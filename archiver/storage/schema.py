@@ -210,3 +210,10 @@ def m022_change_kinds(db: Database) -> None:
     """Change records of one kind with their versions (headline changes, corrections) read
     from the index alone, never from the rows holding old and new text."""
     db["changes"].create_index(["kind", "version_id"], if_not_exists=True)
+
+
+@migrations()
+def m031_site_recent_bodies(db: Database) -> None:
+    """A site's latest story body that a first capture may be compressed against besides its
+    key frame (archiver/storage/bodies.py): pages drift from an old key frame."""
+    db.execute("alter table site_key_frames add column recent text references bodies(sha256)")
