@@ -1,5 +1,6 @@
 """Raw bodies: what each new page of a site is compressed against (the site's key frame, a
-redesign's first page, the site's recent page), and that every body reads back exactly."""
+redesign's first page, the page a drifted site last showed), and that every body reads back
+exactly."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ from archiver.article import Article
 from archiver.items import Capture
 from archiver.normalize import story_hash
 from archiver.storage import Archive
-from archiver.storage.bodies import GOOD, MAX_DEPTH, STALE, Reference, _compress, pack
+from archiver.storage.bodies import (
+    DEFAULT_WINDOW,
+    GOOD,
+    MAX_DEPTH,
+    STALE,
+    Reference,
+    _compress,
+    pack,
+)
 from archiver.storage.schema import migrations
 
 SITE = "https://n.example"
@@ -85,7 +94,7 @@ def test_a_redesign_gets_a_new_key_frame(archive):
     for n, body in enumerate(bodies):
         assert archive.record(cap(f"story-{n}", body)).outcome == "new_version"
     first, same, redesign, after = (stored(archive, b) for b in bodies)
-    assert site_row(archive)["sha256"] == redesign["sha256"]
+    assert site_row(archive) == {"sha256": redesign["sha256"], "recent": None}
     assert (redesign["dictionary"], redesign["depth"]) == (None, 0)
     assert (same["dictionary"], after["dictionary"]) == (first["sha256"], redesign["sha256"])
     assert after["n"] * GOOD <= len(bodies[3])
@@ -146,9 +155,23 @@ def test_an_archive_with_key_frames_but_no_recent_upgrades(tmp_path):
     db["site_key_frames"].insert({"site": "n.example", "sha256": sha})
     db.close()
     with Archive.open(path) as archive:
-        body = page(template(1), 2)
+        body = page((template(1)[0], template(80)[1]), 2)  # a drifted page
         archive.record(cap("story", body))
         row = stored(archive, body)
         assert (row["dictionary"], row["depth"]) == (sha, 1)
         assert site_row(archive) == {"sha256": sha, "recent": row["sha256"]}
         assert archive.body(sha) == key and archive.body(row["sha256"]) == body
+
+
+def test_pages_past_the_default_window_come_back(archive):
+    """Pages of megabytes (real ones reach 3 MB): stored whole, then a recapture against
+    the previous copy, with a window wide enough to reach back over it."""
+    layout = (words(3, 450_000), template(1)[1])
+    bodies = [page(layout, 1), page(layout, 1, shares=3)]
+    assert len(bodies[0]) > DEFAULT_WINDOW
+    for n, body in enumerate(bodies):
+        archive.record(cap("long", body, when=f"2026-03-0{n + 1}T10:00:00+00:00"))
+    whole, again = (stored(archive, b) for b in bodies)
+    assert (whole["dictionary"], again["dictionary"]) == (None, whole["sha256"])
+    assert again["n"] < 1000
+    every_body_reads_back(archive, bodies)

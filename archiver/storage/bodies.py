@@ -4,8 +4,8 @@ A recapture of a page differs from the previous one by a few ads and counters, a
 first capture of a story shares its whole template with the site's other pages. So a body is
 compressed with zstd using an earlier body as a raw dictionary: the URL's previous body
 when there is one, else the site's "key frame" (a page of it stored whole), else, when the
-key frame no longer matches well (sites drift from it), the site's latest page compressed
-against it (`recent`). `dictionary` names that body; `depth` counts how many bodies must be
+key frame no longer matches well (sites drift from it), the site's latest page that it did
+not match well (`recent`). `dictionary` names that body; `depth` counts how many bodies must be
 decompressed first. A first capture is at most MAX_DEPTH - 1 deep (its dictionary is the key
 frame, depth 0, or `recent`, depth at most 1), so that its recaptures fit; when the URL's
 latest body is at the limit, its own dictionary is used instead, so every body comes back
@@ -33,7 +33,8 @@ from sqlite_utils import Database
 # zstd level against a dictionary: every new page of a crawl, on its hot path.
 LEVEL = 3
 # zstd level of a body stored whole (a site's first page, a new key frame): rare, and about
-# 10% smaller than at LEVEL for 4 times the time (a few ms for a 250 KB page).
+# 10% smaller than at LEVEL for 4 times the time (a few ms for a 250 KB page; bodies past
+# DEFAULT_WINDOW, where it would take hundreds of ms, stay at LEVEL).
 ALONE_LEVEL = 9
 MAX_DEPTH = 3
 DEFAULT_WINDOW = 1 << 21
@@ -90,7 +91,7 @@ def _compress(body: bytes, dictionary: bytes | None = None, level: int = LEVEL) 
 def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
     """`body` against the first reference that compresses it well (one compression, for
     most pages), else against the best reference, unless that saves too little over zstd
-    alone: then `body` stored whole, at ALONE_LEVEL, depth 0."""
+    alone: then `body` stored whole, depth 0."""
     best: Packed | None = None
     for ref in references:
         data = _compress(body, ref.body)
@@ -98,9 +99,13 @@ def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
             best = Packed(sha256, len(body), "zstd", ref.sha256, ref.depth + 1, data)
         if len(data) * GOOD <= len(body):
             return best
-    if best is not None and len(best.data) <= STALE * len(_compress(body)):
+    big = len(body) > DEFAULT_WINDOW
+    alone = _compress(body) if best is not None or big else b""
+    if best is not None and len(best.data) <= STALE * len(alone):
         return best
-    return Packed(sha256, len(body), "zstd", None, 0, _compress(body, level=ALONE_LEVEL))
+    if not big:  # past the default window, ALONE_LEVEL takes hundreds of ms: LEVEL it is
+        alone = _compress(body, level=ALONE_LEVEL)
+    return Packed(sha256, len(body), "zstd", None, 0, alone)
 
 
 class BodyStore:
@@ -147,7 +152,7 @@ class BodyStore:
     def references(self, url: str, site: str) -> list[Reference]:
         """The bodies a new body of `url` should be tried against, best first: the URL's
         latest body (or, at the depth limit, that body's dictionary), then the site's key
-        frame, then its latest story body shallow enough to be a dictionary (`recent`)."""
+        frame, then `recent` (see `site_page_stored`)."""
         out: list[Reference] = []
         row = self.db.execute(
             "select b.sha256, b.depth, b.dictionary, b.codec from captures c "
@@ -188,13 +193,17 @@ class BodyStore:
 
     def site_page_stored(self, site: str, packed: Packed) -> None:
         """A page of `site` (a story, or an article page held until its site's template is
-        known) was just stored as `packed`. Stored whole, it becomes the site's key frame
-        (and `recent`); compressed against a body of depth 0, it becomes `recent` (a first
-        capture compressed against it is then MAX_DEPTH - 1 deep, and its recaptures fit)."""
+        known) was just stored as `packed`. Stored whole, it becomes the site's key frame.
+        Compressed against the key frame (or another body of depth 0), but not well, it
+        becomes `recent`: the site has drifted from its key frame, and its next pages are
+        tried against this one too (a page compressed against it is MAX_DEPTH - 1 deep, so
+        its recaptures fit). A page the key frame compressed well changes nothing, so
+        `recent` stays put (and in the cache) while it is needed, and is never read when
+        the key frame matches."""
         if packed.dictionary is None:
-            self.db.execute("insert into site_key_frames (site, sha256, recent) values (?, ?, ?) "
-                            "on conflict (site) do update set sha256 = excluded.sha256, "
-                            "recent = excluded.recent", [site, packed.sha256, packed.sha256])
-        elif packed.depth <= MAX_DEPTH - 2:
+            self.db.execute("insert into site_key_frames (site, sha256, recent) "
+                            "values (?, ?, null) on conflict (site) do update set "
+                            "sha256 = excluded.sha256, recent = null", [site, packed.sha256])
+        elif packed.depth <= MAX_DEPTH - 2 and len(packed.data) * GOOD > packed.size:
             self.db.execute("update site_key_frames set recent = ? where site = ?",
                             [packed.sha256, site])
