@@ -214,6 +214,7 @@ def m022_change_kinds(db: Database) -> None:
 
 @migrations()
 def m031_site_recent_bodies(db: Database) -> None:
-    """A site's latest story body that a first capture may be compressed against besides its
-    key frame (archiver/storage/bodies.py): pages drift from an old key frame."""
+    """`site_key_frames.recent`: the site's latest page that its key frame did not compress
+    well, which its new pages are tried against too (archiver/storage/bodies.py): a site's
+    pages drift from an old key frame."""
     db.execute("alter table site_key_frames add column recent text references bodies(sha256)")
