@@ -17,7 +17,7 @@ from archiver.storage.bodies import (
     DEFAULT_WINDOW,
     GOOD,
     MAX_DEPTH,
-    STALE,
+    WHOLE,
     Reference,
     _compress,
     pack,
@@ -25,23 +25,24 @@ from archiver.storage.bodies import (
 from archiver.storage.schema import migrations
 
 SITE = "https://n.example"
-WORDS = [f"w{n:x}" for n in range(4096)]
 
 
-def words(seed: int, count: int) -> str:
-    return " ".join(random.Random(seed).choices(WORDS, k=count))
+def words(seed: int, count: int, letter: str = "w") -> str:
+    return " ".join(f"{letter}{n:x}" for n in random.Random(seed).choices(range(4096), k=count))
 
 
-def template(seed: int) -> tuple[str, str]:
+def template(seed: int, letter: str = "w") -> tuple[str, str]:
     """A site template: markup before and after the story, each of its own random words (so
-    that zstd alone keeps a good part of it, as it does real markup)."""
-    return (f"<html><head>{words(seed, 3000)}</head><body><article>",
-            f"</article><footer>{words(seed + 1, 3000)}</footer></body></html>")
+    that zstd alone keeps a good part of it, as it does real markup); templates of another
+    `letter` have no word in common."""
+    return (f"<html><head>{words(seed, 3000, letter)}</head><body><article>",
+            f"</article><footer>{words(seed + 1, 3000, letter)}</footer></body></html>")
 
 
-def page(layout: tuple[str, str], story: int, shares: int = 0) -> bytes:
+def page(layout: tuple[str, str], story: int, shares: int = 0, letter: str = "w") -> bytes:
     head, tail = layout
-    return f"{head}<p>{words(1000 + story, 300)}</p><i>{shares} shares</i>{tail}".encode()
+    text = words(1000 + story, 300, letter)
+    return f"{head}<p>{text}</p><i>{shares} shares</i>{tail}".encode()
 
 
 def cap(slug: str, body: bytes, when: str = "2026-03-01T10:00:00+00:00", **kw) -> Capture:
@@ -70,27 +71,28 @@ def every_body_reads_back(archive: Archive, bodies: list[bytes]) -> None:
     assert max(depths) <= MAX_DEPTH
 
 
-def test_pack_keeps_a_good_dictionary_and_stores_a_stale_one_whole():
+def test_pack_keeps_a_good_dictionary_and_stores_a_page_it_does_not_help_whole():
     """pack is bytes in, Packed out: a page of the reference's template is stored as its
-    difference; a page of another template, which the reference barely helps, whole."""
+    difference; a page of another template, which the reference does not help, whole."""
     key = page(template(1), 1)
     ref = Reference("k" * 64, 0, key)
     same = pack("a" * 64, page(template(1), 2), [ref])
     assert (same.dictionary, same.depth) == (ref.sha256, 1)
     assert len(same.data) * GOOD <= same.size
-    other_body = page(template(7), 3)
+    other_body = page(template(7, "v"), 3, letter="v")
     other = pack("b" * 64, other_body, [ref])
     assert (other.dictionary, other.depth) == (None, 0)
-    assert len(_compress(other_body, key)) > STALE * len(_compress(other_body))
+    assert len(_compress(other_body, key)) >= WHOLE * len(_compress(other_body))
     first = pack("c" * 64, key, [])
     assert (first.dictionary, first.depth) == (None, 0)
 
 
 def test_a_redesign_gets_a_new_key_frame(archive):
-    """The first page of a redesigned site is stored whole and becomes the key frame: the
-    next page of the new design costs its story, not the design again."""
-    old, new = template(1), template(50)
-    bodies = [page(old, 1), page(old, 2), page(new, 3), page(new, 4)]
+    """The first page of a redesign that shares nothing with the key frame is stored whole
+    and becomes the key frame: the next page of the new design costs its story, not the
+    design again."""
+    old, new = template(1), template(50, "v")
+    bodies = [page(old, 1), page(old, 2), page(new, 3, letter="v"), page(new, 4, letter="v")]
     for n, body in enumerate(bodies):
         assert archive.record(cap(f"story-{n}", body)).outcome == "new_version"
     first, same, redesign, after = (stored(archive, b) for b in bodies)
@@ -104,7 +106,8 @@ def test_a_redesign_gets_a_new_key_frame(archive):
 def test_a_drifted_site_is_compressed_against_its_recent_page(archive):
     """Half the template changed: the key frame still helps (the page is not stored whole)
     but no longer matches well, so the site's next pages are compressed against the latest
-    page that was (`recent`), and their recaptures still cost only their difference."""
+    page it did not match well (`recent`), their recaptures still cost only their
+    difference, and a page the key frame matches again ends the drift."""
     old = template(1)
     drifted = (old[0], template(80)[1])  # same head, a new footer
     bodies = [page(old, 1), page(drifted, 2), page(drifted, 3), page(drifted, 4)]
@@ -117,11 +120,38 @@ def test_a_drifted_site_is_compressed_against_its_recent_page(archive):
     for row in (third, fourth):
         assert (row["dictionary"], row["depth"]) == (moved["sha256"], 2)
         assert row["n"] * GOOD <= len(bodies[2])
+    assert site_row(archive)["recent"] == moved["sha256"]
     again = [page(drifted, 4, shares) for shares in (5, 9, 14, 20)]
     for n, body in enumerate(again):
         archive.record(cap("story-3", body, when=f"2026-03-0{n + 2}T10:00:00+00:00"))
         assert stored(archive, body)["n"] < 200
-    every_body_reads_back(archive, bodies + again)
+    back = page(old, 5)
+    archive.record(cap("story-5", back))
+    assert stored(archive, back)["dictionary"] == key["sha256"]
+    assert site_row(archive) == {"sha256": key["sha256"], "recent": None}
+    every_body_reads_back(archive, bodies + again + [back])
+
+
+def test_a_page_recent_does_not_match_well_is_the_next_recent(archive):
+    """The site drifts on: a page that `recent` leaves over 1/GOOD of its size is stored
+    against the key frame (depth 1), even though `recent` takes less, so that it can be
+    `recent` itself; compressed against `recent` (depth 2) it could not, and every page
+    after it would pay the drift again."""
+    old = template(1)
+    first = (old[0], template(80)[1])
+    second = (old[0][:len(old[0]) // 3] + words(300, 2000) + "<body>", first[1])
+    bodies = [page(old, 1), page(first, 2), page(second, 3), page(second, 4)]
+    for n, body in enumerate(bodies):
+        archive.record(cap(f"story-{n}", body))
+    key, moved, moved_on, after = (stored(archive, b) for b in bodies)
+    assert len(bodies[2]) < len(_compress(bodies[2], bodies[1])) * GOOD
+    assert len(_compress(bodies[2], bodies[1])) < moved_on["n"]  # the price of a new recent
+    assert (moved_on["dictionary"], moved_on["depth"]) == (key["sha256"], 1)
+    assert site_row(archive) == {"sha256": key["sha256"], "recent": moved_on["sha256"]}
+    assert (after["dictionary"], after["depth"]) == (moved_on["sha256"], 2)
+    assert after["n"] * GOOD <= len(bodies[3])
+    assert moved["dictionary"] == key["sha256"]
+    every_body_reads_back(archive, bodies)
 
 
 def test_a_held_page_is_a_key_frame_for_the_pages_after_it(archive):

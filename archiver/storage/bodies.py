@@ -3,17 +3,16 @@
 A recapture of a page differs from the previous one by a few ads and counters, and the
 first capture of a story shares its whole template with the site's other pages. So a body is
 compressed with zstd using an earlier body as a raw dictionary: the URL's previous body
-when there is one, else the site's "key frame" (a page of it stored whole), else, when the
-key frame no longer matches well (sites drift from it), the site's latest page that it did
-not match well (`recent`). `dictionary` names that body; `depth` counts how many bodies must be
+when there is one, else the site's "key frame" (a page of it stored whole) or, while the
+site has drifted from its key frame, the latest page that the key frame did not match well
+(`recent`). `dictionary` names that body; `depth` counts how many bodies must be
 decompressed first. A first capture is at most MAX_DEPTH - 1 deep (its dictionary is the key
 frame, depth 0, or `recent`, depth at most 1), so that its recaptures fit; when the URL's
 latest body is at the limit, its own dictionary is used instead, so every body comes back
 with at most MAX_DEPTH extra reads.
 
-A body that its best dictionary barely helps is stored whole: its page is of another
-template (a redesign, another kind of page), and it becomes its site's key frame, so that
-the site's next pages of that template are compressed against it.
+A body that no dictionary helps is stored whole: its page is of another template (a
+redesign, another kind of page), and it becomes its site's key frame.
 Rows written before zstd (codec 'zlib') are read as they are.
 """
 
@@ -36,6 +35,9 @@ LEVEL = 3
 # 10% smaller than at LEVEL for 4 times the time (a few ms for a 250 KB page; bodies past
 # DEFAULT_WINDOW, where it would take hundreds of ms, stay at LEVEL).
 ALONE_LEVEL = 9
+# What a body stored whole at ALONE_LEVEL takes, relative to zstd alone at LEVEL (the bench
+# pages: 36.3 KB against 40.0 KB): a dictionary result over that is no better than whole.
+WHOLE = 0.9
 MAX_DEPTH = 3
 DEFAULT_WINDOW = 1 << 21
 MAX_WINDOW_LOG = 27  # what decompressors accept by default (128 MiB)
@@ -43,18 +45,17 @@ MAX_WINDOW_LOG = 27  # what decompressors accept by default (128 MiB)
 # 11 of the 300 real pages of bench/storage.py under 1/8), so nothing else is tried: one
 # compression for most pages.
 GOOD = 8
-# A best dictionary result over STALE times the body compressed alone: that dictionary is of
-# another template, so the body is stored whole (and becomes its site's key frame).
-STALE = 0.8
 
 
 @dataclass
 class Reference:
-    """An earlier body that a new one may be compressed against."""
+    """An earlier body that a new one may be compressed against: the URL's own, or another
+    page of its site (`of_site`: the key frame or `recent`)."""
 
     sha256: str
     depth: int
     body: bytes
+    of_site: bool = False
 
 
 @dataclass
@@ -89,21 +90,24 @@ def _compress(body: bytes, dictionary: bytes | None = None, level: int = LEVEL) 
 
 
 def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
-    """`body` against the first reference that compresses it well (one compression, for
-    most pages), else against the best reference, unless that saves too little over zstd
-    alone: then `body` stored whole, depth 0."""
+    """`body` against the first reference that compresses it well: one compression, for
+    most pages. When none does, the page has drifted from the site pages it was tried
+    against, and is stored so that it can be one for the pages after it (depth 1 at most):
+    against the best of the URL's own earlier body and the site's key frame, or whole (at
+    ALONE_LEVEL, depth 0) when that takes no more (see WHOLE)."""
     best: Packed | None = None
     for ref in references:
         data = _compress(body, ref.body)
-        if best is None or len(data) < len(best.data):
-            best = Packed(sha256, len(body), "zstd", ref.sha256, ref.depth + 1, data)
+        packed = Packed(sha256, len(body), "zstd", ref.sha256, ref.depth + 1, data)
         if len(data) * GOOD <= len(body):
-            return best
-    big = len(body) > DEFAULT_WINDOW
+            return packed
+        if (ref.depth == 0 or not ref.of_site) and (best is None or len(data) < len(best.data)):
+            best = packed
+    big = len(body) > DEFAULT_WINDOW  # where ALONE_LEVEL takes hundreds of ms: LEVEL it is
     alone = _compress(body) if best is not None or big else b""
-    if best is not None and len(best.data) <= STALE * len(alone):
+    if best is not None and len(best.data) < (1 if big else WHOLE) * len(alone):
         return best
-    if not big:  # past the default window, ALONE_LEVEL takes hundreds of ms: LEVEL it is
+    if not big:
         alone = _compress(body, level=ALONE_LEVEL)
     return Packed(sha256, len(body), "zstd", None, 0, alone)
 
@@ -151,8 +155,8 @@ class BodyStore:
 
     def references(self, url: str, site: str) -> list[Reference]:
         """The bodies a new body of `url` should be tried against, best first: the URL's
-        latest body (or, at the depth limit, that body's dictionary), then the site's key
-        frame, then `recent` (see `site_page_stored`)."""
+        latest body (or, at the depth limit, that body's dictionary), then the site's
+        `recent` page when it has one (see `site_page_stored`), then its key frame."""
         out: list[Reference] = []
         row = self.db.execute(
             "select b.sha256, b.depth, b.dictionary, b.codec from captures c "
@@ -171,16 +175,16 @@ class BodyStore:
             "left join bodies b on b.sha256 = f.recent where f.site = ?", [site]).fetchone()
         if site_row is not None:
             key, recent, recent_depth = site_row
-            for sha, depth in ((key, 0), (recent, recent_depth)):
+            for sha, depth in ((recent, recent_depth), (key, 0)):
                 if sha is not None and all(r.sha256 != sha for r in out):
-                    out.append(self._reference(sha, depth or 0))
+                    out.append(self._reference(sha, depth or 0, of_site=True))
         return [r for r in out if r.body is not None]
 
-    def _reference(self, sha256: str, depth: int) -> Reference:
+    def _reference(self, sha256: str, depth: int, of_site: bool = False) -> Reference:
         body = self.get(sha256)
         if body is not None:
             self._remember(sha256, body)
-        return Reference(sha256, depth, body)
+        return Reference(sha256, depth, body, of_site)
 
     def put(self, packed: Packed) -> bool:
         """Write a packed body (nothing if that hash is already stored); True if written."""
@@ -193,17 +197,23 @@ class BodyStore:
 
     def site_page_stored(self, site: str, packed: Packed) -> None:
         """A page of `site` (a story, or an article page held until its site's template is
-        known) was just stored as `packed`. Stored whole, it becomes the site's key frame.
-        Compressed against the key frame (or another body of depth 0), but not well, it
-        becomes `recent`: the site has drifted from its key frame, and its next pages are
-        tried against this one too (a page compressed against it is MAX_DEPTH - 1 deep, so
-        its recaptures fit). A page the key frame compressed well changes nothing, so
-        `recent` stays put (and in the cache) while it is needed, and is never read when
-        the key frame matches."""
+        known) was just stored as `packed`: what the site's next pages are tried against.
+
+        Stored whole, it becomes the site's key frame. Compressed against the key frame (or
+        another body of depth 0) but not well, it becomes `recent`: the site has drifted
+        from its key frame, and its next pages are tried against this page first (one
+        compression each while the drift lasts; a page compressed against it is
+        MAX_DEPTH - 1 deep, so its recaptures fit). Compressed well against the key frame
+        (so `recent`, tried first, was not), it ends the drift: `recent` is cleared."""
         if packed.dictionary is None:
             self.db.execute("insert into site_key_frames (site, sha256, recent) "
                             "values (?, ?, null) on conflict (site) do update set "
                             "sha256 = excluded.sha256, recent = null", [site, packed.sha256])
-        elif packed.depth <= MAX_DEPTH - 2 and len(packed.data) * GOOD > packed.size:
-            self.db.execute("update site_key_frames set recent = ? where site = ?",
-                            [packed.sha256, site])
+        elif len(packed.data) * GOOD > packed.size:
+            if packed.depth <= MAX_DEPTH - 2:
+                self.db.execute("update site_key_frames set recent = ? where site = ?",
+                                [packed.sha256, site])
+        else:
+            self.db.execute("update site_key_frames set recent = null "
+                            "where site = ? and sha256 = ? and recent is not null",
+                            [site, packed.dictionary])
