@@ -11,8 +11,10 @@ frame, depth 0, or `recent`, depth at most 1), so that its recaptures fit; when 
 latest body is at the limit, its own dictionary is used instead, so every body comes back
 with at most MAX_DEPTH extra reads.
 
-A body that no dictionary helps is stored whole: its page is of another template (a
-redesign, another kind of page), and it becomes its site's key frame.
+A page that no reference compresses well (under 1/GOOD) has drifted from them: it is
+stored so that it can be a reference itself, against the key frame (it becomes `recent`)
+or, when its dictionaries help it less than a higher zstd level would (WHOLE), whole (a
+redesign, another kind of page: it becomes the site's key frame).
 Rows written before zstd (codec 'zlib') are read as they are.
 """
 
