@@ -40,6 +40,7 @@ LIVE_BLOG = "live blog, 150 updates +1"
 PER_VERSION = "  per new version"
 SCENARIOS = ["first page of a site", "other page, same site", "unchanged, 304",
              "unchanged, 200", "noise only", "one sentence added", PER_VERSION, LIVE_BLOG]
+FIRST_CAPTURES = SCENARIOS[:2]
 GOALS = {"first page of a site": "<= 25,000", "other page, same site": "<= 25,000",
          "unchanged, 304": "< 300", "unchanged, 200": "< 300", "noise only": "< 2,000",
          "one sentence added": "", PER_VERSION: "< 5,000", LIVE_BLOG: ""}
@@ -69,6 +70,14 @@ def archive_bytes(db) -> int:
     pages, free, size = (db.execute(f"PRAGMA {p}").fetchone()[0]
                          for p in ("page_count", "freelist_count", "page_size"))
     return (pages - free) * size
+
+
+def stored_bodies(db, fetched_at: str) -> list[int]:
+    """Bytes of compressed body each capture of one step stored (exact, unlike the file's
+    growth in pages), smallest first."""
+    return sorted(n for (n,) in db.execute(
+        "select length(b.data) from captures c join bodies b on b.sha256 = c.body_sha256 "
+        "where c.fetched_at = ?", [fetched_at]))
 
 
 def measure(pages: int, db_path: Path) -> dict:
@@ -128,6 +137,8 @@ def measure(pages: int, db_path: Path) -> dict:
             grew = archive_bytes(archive.db) - before
             out[name] = {"bytes": grew / len(made), "ms": 1000 * elapsed / len(made),
                          "outcomes": outcomes}
+            if name in FIRST_CAPTURES:
+                out[name]["bodies"] = stored_bodies(archive.db, made[0].fetched_at)
             if name == "one sentence added":  # not every page had a paragraph to edit
                 versions = outcomes.get("new_version", 0)
                 unchanged = out["unchanged, 200"]["bytes"] * (len(made) - versions)
@@ -184,6 +195,12 @@ def reference_run(rev: str, pages: int, work: Path) -> dict:
     return json.loads(result.stdout)
 
 
+def spread(sizes: list[int]) -> str:
+    """median, 90th percentile and mean of sorted sizes."""
+    mean = sum(sizes) / len(sizes)
+    return f"{sizes[len(sizes) // 2]:8,} {sizes[len(sizes) * 9 // 10]:9,} {mean:9,.0f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=300)
@@ -217,6 +234,13 @@ def main() -> None:
             ref = reference[name]
             ratio = mine["bytes"] / ref["bytes"] if ref["bytes"] else float("nan")
             line += f" {ref['bytes']:9,.0f} {ref['ms']:8.2f} {ratio:8.3f}"
+        print(line)
+    print("stored body per first capture (compressed bytes, exact): median, 90th "
+          "percentile, mean (a few pages of megabytes hold the mean up)")
+    for name in FIRST_CAPTURES:
+        line = f"{name:23} ours {spread(ours[name]['bodies'])}"
+        if reference and "bodies" in reference[name]:
+            line += f"   ref {spread(reference[name]['bodies'])}"
         print(line)
     print("outcomes (ours):", {k: v["outcomes"] for k, v in ours.items() if v["outcomes"]})
     print(f"'{PER_VERSION.strip()}': the one-sentence step's growth less its unchanged "

@@ -3,10 +3,18 @@
 A recapture of a page differs from the previous one by a few ads and counters, and the
 first capture of a story shares its whole template with the site's other pages. So a body is
 compressed with zstd using an earlier body as a raw dictionary: the URL's previous body
-when there is one, else a "key frame" of the same site (the first story page stored whole).
-`dictionary` names that body; `depth` counts how many bodies must be decompressed first.
-Depth never exceeds MAX_DEPTH: when the URL's latest body is at the limit, its own
-dictionary is used instead, so every body comes back with at most MAX_DEPTH extra reads.
+when there is one, else the site's "key frame" (a page of it stored whole) or, while the
+site has drifted from its key frame, the latest page that the key frame did not match well
+(`recent`). `dictionary` names that body; `depth` counts how many bodies must be
+decompressed first. A first capture is at most MAX_DEPTH - 1 deep (its dictionary is the key
+frame, depth 0, or `recent`, depth at most 1), so that its recaptures fit; when the URL's
+latest body is at the limit, its own dictionary is used instead, so every body comes back
+with at most MAX_DEPTH extra reads.
+
+A page that no reference compresses well (under 1/GOOD) has drifted from them: it is
+stored so that it can be a reference itself, against the key frame (it becomes `recent`)
+or, when its dictionaries help it less than a higher zstd level would (WHOLE), whole (a
+redesign, another kind of page: it becomes the site's key frame).
 Rows written before zstd (codec 'zlib') are read as they are.
 """
 
@@ -23,20 +31,33 @@ except ImportError:  # earlier Pythons: the same module, installed with Scrapy
 
 from sqlite_utils import Database
 
+# zstd level against a dictionary: every new page of a crawl, on its hot path.
 LEVEL = 3
-MAX_DEPTH = 2
+# zstd level of a body stored whole (a site's first page, a new key frame): rare, and about
+# 10% smaller than at LEVEL for 4 times the time (a few ms for a 250 KB page; bodies past
+# DEFAULT_WINDOW, where it would take hundreds of ms, stay at LEVEL).
+ALONE_LEVEL = 9
+# What a body stored whole at ALONE_LEVEL takes, relative to zstd alone at LEVEL (the bench
+# pages: 36.3 KB against 40.0 KB): a dictionary result over that is no better than whole.
+WHOLE = 0.9
+MAX_DEPTH = 3
 DEFAULT_WINDOW = 1 << 21
 MAX_WINDOW_LOG = 27  # what decompressors accept by default (128 MiB)
-GOOD_ENOUGH = 16  # a dictionary result under 1/16 of the body is not worth a second try
+# A dictionary result under 1/GOOD of the body: the template matched (zstd alone gets only
+# 11 of the 300 real pages of bench/storage.py under 1/8), so nothing else is tried: one
+# compression for most pages.
+GOOD = 8
 
 
 @dataclass
 class Reference:
-    """An earlier body that a new one may be compressed against."""
+    """An earlier body that a new one may be compressed against: the URL's own, or another
+    page of its site (`of_site`: the key frame or `recent`)."""
 
     sha256: str
     depth: int
     body: bytes
+    of_site: bool = False
 
 
 @dataclass
@@ -55,15 +76,15 @@ def _zstd_dict(body: bytes):
     return zstd.ZstdDict(body, is_raw=True).as_prefix
 
 
-def _compress(body: bytes, dictionary: bytes | None = None) -> bytes:
-    """zstd at LEVEL. Past the level's own 2 MiB window (some pages are megabytes), a window
+def _compress(body: bytes, dictionary: bytes | None = None, level: int = LEVEL) -> bytes:
+    """zstd at `level`. Past the level's own 2 MiB window (some pages are megabytes), a window
     wide enough to reach back over the whole dictionary, and long-distance matching, without
     which a 3 MB page against its own previous copy still takes 500 KB."""
     reach = len(body) + len(dictionary or b"")
     if reach <= DEFAULT_WINDOW:
-        return zstd.compress(body, level=LEVEL,
+        return zstd.compress(body, level=level,
                              zstd_dict=_zstd_dict(dictionary) if dictionary else None)
-    options = {zstd.CompressionParameter.compression_level: LEVEL,
+    options = {zstd.CompressionParameter.compression_level: level,
                zstd.CompressionParameter.window_log: min(MAX_WINDOW_LOG, reach.bit_length()),
                zstd.CompressionParameter.enable_long_distance_matching: 1}
     return zstd.compress(body, options=options,
@@ -71,19 +92,26 @@ def _compress(body: bytes, dictionary: bytes | None = None) -> bytes:
 
 
 def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
-    """The smallest of: `body` against each reference in turn (stopping at a good one),
-    or alone."""
-    best = Packed(sha256, len(body), "zstd", None, 0, b"")
+    """`body` against the first reference that compresses it well: one compression, for
+    most pages. When none does, the page has drifted from the site pages it was tried
+    against, and is stored so that it can be one for the pages after it (depth 1 at most):
+    against the best of the URL's own earlier body and the site's key frame, or whole (at
+    ALONE_LEVEL, depth 0) when that takes no more (see WHOLE)."""
+    best: Packed | None = None
     for ref in references:
         data = _compress(body, ref.body)
-        if not best.data or len(data) < len(best.data):
-            best = Packed(sha256, len(body), "zstd", ref.sha256, ref.depth + 1, data)
-        if len(data) * GOOD_ENOUGH <= len(body):
-            return best
-    alone = _compress(body)
-    if not best.data or len(alone) <= len(best.data):
-        best = Packed(sha256, len(body), "zstd", None, 0, alone)
-    return best
+        packed = Packed(sha256, len(body), "zstd", ref.sha256, ref.depth + 1, data)
+        if len(data) * GOOD <= len(body):
+            return packed
+        if (ref.depth == 0 or not ref.of_site) and (best is None or len(data) < len(best.data)):
+            best = packed
+    big = len(body) > DEFAULT_WINDOW  # where ALONE_LEVEL takes hundreds of ms: LEVEL it is
+    alone = _compress(body) if best is not None or big else b""
+    if best is not None and len(best.data) < (1 if big else WHOLE) * len(alone):
+        return best
+    if not big:
+        alone = _compress(body, level=ALONE_LEVEL)
+    return Packed(sha256, len(body), "zstd", None, 0, alone)
 
 
 class BodyStore:
@@ -129,8 +157,8 @@ class BodyStore:
 
     def references(self, url: str, site: str) -> list[Reference]:
         """The bodies a new body of `url` should be tried against, best first: the URL's
-        latest body (or, at the depth limit, that body's dictionary), then the site's key
-        frame."""
+        latest body (or, at the depth limit, that body's dictionary), then the site's
+        `recent` page when it has one (see `site_page_stored`), then its key frame."""
         out: list[Reference] = []
         row = self.db.execute(
             "select b.sha256, b.depth, b.dictionary, b.codec from captures c "
@@ -144,17 +172,21 @@ class BodyStore:
             if depth >= MAX_DEPTH:
                 sha, depth = dictionary, depth - 1
             out.append(self._reference(sha, depth))
-        key = self.db.execute("select sha256 from site_key_frames where site = ?",
-                              [site]).fetchone()
-        if key is not None and all(r.sha256 != key[0] for r in out):
-            out.append(self._reference(key[0], 0))
+        site_row = self.db.execute(
+            "select f.sha256, f.recent, b.depth from site_key_frames f "
+            "left join bodies b on b.sha256 = f.recent where f.site = ?", [site]).fetchone()
+        if site_row is not None:
+            key, recent, recent_depth = site_row
+            for sha, depth in ((recent, recent_depth), (key, 0)):
+                if sha is not None and all(r.sha256 != sha for r in out):
+                    out.append(self._reference(sha, depth or 0, of_site=True))
         return [r for r in out if r.body is not None]
 
-    def _reference(self, sha256: str, depth: int) -> Reference:
+    def _reference(self, sha256: str, depth: int, of_site: bool = False) -> Reference:
         body = self.get(sha256)
         if body is not None:
             self._remember(sha256, body)
-        return Reference(sha256, depth, body)
+        return Reference(sha256, depth, body, of_site)
 
     def put(self, packed: Packed) -> bool:
         """Write a packed body (nothing if that hash is already stored); True if written."""
@@ -165,8 +197,25 @@ class BodyStore:
              packed.data])
         return cursor.rowcount > 0
 
-    def make_key_frame(self, site: str, sha256: str) -> None:
-        """Let `sha256` (a story body stored alone) be what the site's new pages are
-        compressed against, unless the site already has one."""
-        self.db.execute("insert or ignore into site_key_frames (site, sha256) values (?, ?)",
-                        [site, sha256])
+    def site_page_stored(self, site: str, packed: Packed) -> None:
+        """A page of `site` (a story, or an article page held until its site's template is
+        known) was just stored as `packed`: what the site's next pages are tried against.
+
+        Stored whole, it becomes the site's key frame. Compressed against the key frame (or
+        another body of depth 0) but not well, it becomes `recent`: the site has drifted
+        from its key frame, and its next pages are tried against this page first (one
+        compression each while the drift lasts; a page compressed against it is
+        MAX_DEPTH - 1 deep, so its recaptures fit). Compressed well against the key frame
+        (so `recent`, tried first, was not), it ends the drift: `recent` is cleared."""
+        if packed.dictionary is None:
+            self.db.execute("insert into site_key_frames (site, sha256, recent) "
+                            "values (?, ?, null) on conflict (site) do update set "
+                            "sha256 = excluded.sha256, recent = null", [site, packed.sha256])
+        elif len(packed.data) * GOOD > packed.size:
+            if packed.depth <= MAX_DEPTH - 2:
+                self.db.execute("update site_key_frames set recent = ? where site = ?",
+                                [packed.sha256, site])
+        else:
+            self.db.execute("update site_key_frames set recent = null "
+                            "where site = ? and sha256 = ? and recent is not null",
+                            [site, packed.dictionary])

@@ -113,9 +113,10 @@ def record(db: Database, bodies: BodyStore, capture: Capture, reread: Reread | N
                 return RecordResult("duplicate", capture_id=capture.completes)
             if held == "elsewhere":  # a held row of another archive (a worker's scratch one)
                 capture.completes = None
-        if packed is not None and bodies.put(packed) and packed.dictionary is None \
-                and capture.article is not None:
-            bodies.make_key_frame(site_of(capture.final_url), packed.sha256)
+        # A held page is an article page not read yet: as good a key frame as a story.
+        if packed is not None and bodies.put(packed) and (capture.article is not None
+                                                          or capture.held):
+            bodies.site_page_stored(site_of(capture.final_url), packed)
         if capture.held:
             return RecordResult("held", capture_id=_insert_capture(db, capture, "held", None,
                                                                    None))

@@ -286,6 +286,14 @@ def m030_compact_captures(db: Database) -> None:
 
 
 @migrations()
+def m031_site_recent_bodies(db: Database) -> None:
+    """`site_key_frames.recent`: the site's latest page that its key frame did not compress
+    well, which its new pages are tried against too (archiver/storage/bodies.py): a site's
+    pages drift from an old key frame."""
+    db.execute("alter table site_key_frames add column recent text references bodies(sha256)")
+
+
+@migrations()
 def m032_text_indexes_by_statement(db: Database) -> None:
     """New paragraphs and update rows enter their full-text indexes in one statement per
     capture (`texts.index_paragraphs`, `updates.insert_updates`), not through insert triggers
