@@ -73,8 +73,8 @@ def every_body_reads_back(archive: Archive, bodies: list[bytes]) -> None:
 
 def test_pack_keeps_a_good_dictionary_and_stores_a_page_it_does_not_help_whole():
     """pack is bytes in, Packed out: a page of the reference's template is stored as its
-    difference; a page of another template, which the reference helps less than zstd's
-    higher level for pages stored whole (WHOLE), whole."""
+    difference; a page of another template, which the reference saves less than a tenth
+    of what it takes whole (WHOLE), whole."""
     key = page(template(1), 1)
     ref = Reference("k" * 64, 0, key)
     same = pack("a" * 64, page(template(1), 2), [ref])

@@ -13,8 +13,8 @@ with at most MAX_DEPTH extra reads.
 
 A page that no reference compresses well (under 1/GOOD) has drifted from them: it is
 stored so that it can be a reference itself, against the key frame (it becomes `recent`)
-or, when its dictionaries help it less than a higher zstd level would (WHOLE), whole (a
-redesign, another kind of page: it becomes the site's key frame).
+or, when its dictionaries save it less than a tenth (WHOLE), whole (a redesign, another kind
+of page: it becomes the site's key frame).
 Rows written before zstd (codec 'zlib') are read as they are.
 """
 
@@ -31,14 +31,12 @@ except ImportError:  # earlier Pythons: the same module, installed with Scrapy
 
 from sqlite_utils import Database
 
-# zstd level against a dictionary: every new page of a crawl, on its hot path.
+# zstd level of every body, against a dictionary or whole: the crawl's hot path. (Level 9
+# stores a body whole about 10% smaller for 4 times the CPU: not worth it on the path.)
 LEVEL = 3
-# zstd level of a body stored whole (a site's first page, a new key frame): rare, and about
-# 10% smaller than at LEVEL for 4 times the time (a few ms for a 250 KB page; bodies past
-# DEFAULT_WINDOW, where it would take hundreds of ms, stay at LEVEL).
-ALONE_LEVEL = 9
-# What a body stored whole at ALONE_LEVEL takes, relative to zstd alone at LEVEL (the bench
-# pages: 36.3 KB against 40.0 KB): a dictionary result over that is no better than whole.
+# A dictionary that saves less than a tenth of what the body takes whole is not worth a
+# chain of bodies to decompress: such a page is stored whole (and becomes its site's key
+# frame, which its pages after it will match).
 WHOLE = 0.9
 MAX_DEPTH = 3
 DEFAULT_WINDOW = 1 << 21
@@ -76,15 +74,15 @@ def _zstd_dict(body: bytes):
     return zstd.ZstdDict(body, is_raw=True).as_prefix
 
 
-def _compress(body: bytes, dictionary: bytes | None = None, level: int = LEVEL) -> bytes:
-    """zstd at `level`. Past the level's own 2 MiB window (some pages are megabytes), a window
+def _compress(body: bytes, dictionary: bytes | None = None) -> bytes:
+    """zstd at LEVEL. Past the level's own 2 MiB window (some pages are megabytes), a window
     wide enough to reach back over the whole dictionary, and long-distance matching, without
     which a 3 MB page against its own previous copy still takes 500 KB."""
     reach = len(body) + len(dictionary or b"")
     if reach <= DEFAULT_WINDOW:
-        return zstd.compress(body, level=level,
+        return zstd.compress(body, level=LEVEL,
                              zstd_dict=_zstd_dict(dictionary) if dictionary else None)
-    options = {zstd.CompressionParameter.compression_level: level,
+    options = {zstd.CompressionParameter.compression_level: LEVEL,
                zstd.CompressionParameter.window_log: min(MAX_WINDOW_LOG, reach.bit_length()),
                zstd.CompressionParameter.enable_long_distance_matching: 1}
     return zstd.compress(body, options=options,
@@ -95,8 +93,8 @@ def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
     """`body` against the first reference that compresses it well: one compression, for
     most pages. When none does, the page has drifted from the site pages it was tried
     against, and is stored so that it can be one for the pages after it (depth 1 at most):
-    against the best of the URL's own earlier body and the site's key frame, or whole (at
-    ALONE_LEVEL, depth 0) when that takes no more (see WHOLE)."""
+    against the best of the URL's own earlier body and the site's key frame, or whole (depth
+    0) when that dictionary saves too little (see WHOLE)."""
     best: Packed | None = None
     for ref in references:
         data = _compress(body, ref.body)
@@ -105,12 +103,9 @@ def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
             return packed
         if (ref.depth == 0 or not ref.of_site) and (best is None or len(data) < len(best.data)):
             best = packed
-    big = len(body) > DEFAULT_WINDOW  # where ALONE_LEVEL takes hundreds of ms: LEVEL it is
-    alone = _compress(body) if best is not None or big else b""
-    if best is not None and len(best.data) < (1 if big else WHOLE) * len(alone):
+    alone = _compress(body)
+    if best is not None and len(best.data) < WHOLE * len(alone):
         return best
-    if not big:
-        alone = _compress(body, level=ALONE_LEVEL)
     return Packed(sha256, len(body), "zstd", None, 0, alone)
 
 
