@@ -42,6 +42,11 @@ def _every_kind_of_capture(archive) -> None:
     archive.record(completed)
 
 
+# Statements FTS5 runs on its shadow tables (`'main'.'paragraphs_fts_config'`), which the
+# trace shows since the indexes are fed by statement (m032).
+FTS5_INTERNAL = re.compile(r"'main'\.'\w+_fts_(config|data|idx|docsize|content)'")
+
+
 def test_every_hot_statement_uses_an_index(archive):
     archive.record(cap(["Another story."], "2026-02-01T10:00:00+00:00"))  # more than one row
     statements: list[str] = []
@@ -54,6 +59,8 @@ def test_every_hot_statement_uses_an_index(archive):
     checked = set()
     for sql in statements:
         if not re.match(r"\s*(select|update|delete)\b", sql, re.I) or sql in checked:
+            continue
+        if FTS5_INTERNAL.search(sql):  # FTS5 reading its own shadow tables, not ours
             continue
         checked.add(sql)
         plan = [row[3] for row in archive.db.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
