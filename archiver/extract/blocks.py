@@ -112,7 +112,7 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
                 continue
             if (tag in SKIP_TAGS and not (tag == "header" and _big_header(el))
                     and not (tag in _NOTE_HOLDERS and _opens_with_note(el))) or \
-                    (tag == "figure" and el.find(".//blockquote") is None) or \
+                    (tag == "figure" and not _holds(el, "blockquote")) or \
                     (el.attrib and hidden(el)):
                 if not wrapper(el):
                     walker.skip_subtree()
@@ -154,7 +154,8 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
                     if in_link:
                         link_chars += len(t)
             else:
-                flush()
+                if buf:  # (most boundaries have no text pending)
+                    flush()
                 kinds.append(1)
                 fr = Frame(el, tag, cur, len(blocks))
                 fr.pos = pos
@@ -177,7 +178,8 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
                 if tag == "a":
                     in_link -= 1
             elif kind == 1:
-                flush()
+                if buf:
+                    flush()
                 cur.end = len(blocks)
                 if cur.parent is not None:
                     cur = cur.parent
@@ -208,8 +210,8 @@ class _Wrappers:
         self.found = 0
 
     def __call__(self, el) -> bool:
-        if self.found >= self.LIMIT or el.tag == "dialog" or \
-                el.get("role") in ("dialog", "alertdialog") or el.find(".//p") is None:
+        if self.found >= self.LIMIT or not _holds(el, "p") or el.tag == "dialog" or \
+                el.get("role") in ("dialog", "alertdialog"):
             return False  # (a dialog is an overlay, never a page's wrapper)
         if self.total is None:
             self.total = _paragraph_chars(self.body)
@@ -220,7 +222,13 @@ class _Wrappers:
 
 
 def _paragraph_chars(el) -> int:
-    return sum(len(t) for p in el.iter("p") for t in p.itertext())
+    return sum(sum(map(len, p.itertext())) for p in el.iter("p"))
+
+
+def _holds(el, tag: str) -> bool:
+    """Whether `el` has a descendant `tag` (what `el.find(".//tag")` tells, without
+    ElementPath's cost)."""
+    return next(el.iterdescendants(tag), None) is not None
 
 
 def _big_header(el) -> bool:

@@ -428,16 +428,9 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
     # Pull quotes: a short block whose words all appear inside a longer kept block.
     if len(out) > 1:
         cores = [key_of.get(id(b)) or core(b.text) for b in out]
-        keep = []
-        for i, b in enumerate(out):
-            c = cores[i]
-            # Pull quotes sit near their source: a bounded window keeps this linear.
-            if len(b.text) < 300 and not b.heading and any(
-                    j != i and len(cores[j]) > len(c) + 20 and c in cores[j]
-                    for j in range(max(0, i - PULL_WINDOW), min(len(out), i + PULL_WINDOW))):
-                continue
-            keep.append(b)
-        out = keep
+        near = _Neighbours(cores)
+        out = [b for i, b in enumerate(out)
+               if len(b.text) >= 300 or b.heading or not near.quotes(i)]
 
     # A story that ends in a list whose every item carries a link ("More great stories"),
     # introduced by a heading or a short line, ends before that list.
@@ -453,6 +446,35 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
     while out and out[-1].heading:
         out.pop()
     return [b.text for b in out]
+
+
+class _Neighbours:
+    """Which kept blocks a block's words appear in, among its neighbours: pull quotes sit
+    near their source, so a bounded window keeps the search linear.
+
+    Word cores hold no line break, so the window's cores joined by line breaks are searched
+    at once (one string search, the common case being no hit at all); only a hit is
+    checked core by core."""
+
+    def __init__(self, cores: list[str]):
+        self.cores = cores
+        self.joined = "\n".join(cores)
+        self.starts = []  # where each core starts in `joined`
+        at = 0
+        for c in cores:
+            self.starts.append(at)
+            at += len(c) + 1
+
+    def quotes(self, i: int) -> bool:
+        """Whether core `i` is inside a longer core (by 20+ characters) of its window."""
+        cores, c = self.cores, self.cores[i]
+        lo, hi = max(0, i - PULL_WINDOW), min(len(cores), i + PULL_WINDOW)
+        before = (self.starts[lo], self.starts[i])
+        after = (self.starts[i] + len(c) + 1, self.starts[hi - 1] + len(cores[hi - 1]))
+        if all(self.joined.find(c, a, b) < 0 for a, b in (before, after)):
+            return False
+        return any(j != i and len(cores[j]) > len(c) + 20 and c in cores[j]
+                   for j in range(lo, hi))
 
 
 def _join_table_rows(picked: list[Block]) -> list[Block]:
