@@ -13,6 +13,7 @@ where the story container turns out to be.
 from __future__ import annotations
 
 import re
+from itertools import dropwhile
 
 from lxml import etree
 
@@ -31,14 +32,16 @@ _EMBED = re.compile(r"\b(?:twitter-tweet|instagram-media|tiktok-embed|bluesky-em
 
 
 class Frame:
-    """A block-level element: its blocks are blocks[start:end]."""
+    """A block-level element: its blocks are blocks[start:end]; `cls` is its class
+    attribute (read once here: scoring compares frames by it)."""
 
-    __slots__ = ("el", "tag", "parent", "start", "end", "score", "children", "pos", "neg",
+    __slots__ = ("el", "tag", "cls", "parent", "start", "end", "score", "children", "pos", "neg",
                  "negf", "depth", "card", "embed")
 
-    def __init__(self, el, tag, parent, start):
+    def __init__(self, el, tag, cls, parent, start):
         self.el = el
         self.tag = tag
+        self.cls = cls
         self.parent = parent
         self.start = start
         self.end = start
@@ -70,7 +73,7 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
     furniture; `never_story_only`: only boxes that are never story are (comments, related
     stories, sign-up boxes, footers, sidebars), not those whose class merely looks so."""
     blocks: list[Block] = []
-    root = Frame(body, body.tag if isinstance(body.tag, str) else "", None, 0)
+    root = Frame(body, body.tag if isinstance(body.tag, str) else "", body.get("class"), None, 0)
     cur = root
     buf: list[str] = []
     link_chars = 0
@@ -112,7 +115,7 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
                 continue
             if (tag in SKIP_TAGS and not (tag == "header" and _big_header(el))
                     and not (tag in _NOTE_HOLDERS and _opens_with_note(el))) or \
-                    (tag == "figure" and el.find(".//blockquote") is None) or \
+                    (tag == "figure" and not _holds(el, "blockquote")) or \
                     (el.attrib and hidden(el)):
                 if not wrapper(el):
                     walker.skip_subtree()
@@ -154,9 +157,10 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
                     if in_link:
                         link_chars += len(t)
             else:
-                flush()
+                if buf:  # (most boundaries have no text pending)
+                    flush()
                 kinds.append(1)
-                fr = Frame(el, tag, cur, len(blocks))
+                fr = Frame(el, tag, cls, cur, len(blocks))
                 fr.pos = pos
                 if neg:
                     fr.neg = True
@@ -177,7 +181,8 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
                 if tag == "a":
                     in_link -= 1
             elif kind == 1:
-                flush()
+                if buf:
+                    flush()
                 cur.end = len(blocks)
                 if cur.parent is not None:
                     cur = cur.parent
@@ -208,8 +213,8 @@ class _Wrappers:
         self.found = 0
 
     def __call__(self, el) -> bool:
-        if self.found >= self.LIMIT or el.tag == "dialog" or \
-                el.get("role") in ("dialog", "alertdialog") or el.find(".//p") is None:
+        if self.found >= self.LIMIT or not len(el) or not _holds(el, "p") or el.tag == "dialog" or \
+                el.get("role") in ("dialog", "alertdialog"):
             return False  # (a dialog is an overlay, never a page's wrapper)
         if self.total is None:
             self.total = _paragraph_chars(self.body)
@@ -220,7 +225,13 @@ class _Wrappers:
 
 
 def _paragraph_chars(el) -> int:
-    return sum(len(t) for p in el.iter("p") for t in p.itertext())
+    return sum(sum(map(len, p.itertext())) for p in el.iter("p"))
+
+
+def _holds(el, tag: str) -> bool:
+    """Whether `el` has a descendant `tag` (what `el.find(".//tag")` tells, without
+    ElementPath's cost)."""
+    return next(el.iterdescendants(tag), None) is not None
 
 
 def _big_header(el) -> bool:
@@ -242,19 +253,22 @@ def _opens_with_note(el) -> bool:
     Such notes are story, whatever box they come in: `<aside class="correction">`,
     `<p class="updated">Update, March 3, 7:02 p.m. ET: ...`.
     """
-    texts = el.itertext()
-    for first in texts:
-        if not first.isspace():
-            break
-    else:
-        return False
-    if not opens_with_label(first.lstrip()):
+    if not opens_with_label(_first_words(el).lstrip()):
         return False  # the common case, decided on the first words alone
-    head = [first]
-    size = len(first)
-    for piece in texts:
+    head = []
+    size = 0
+    for piece in dropwhile(str.isspace, el.itertext()):
         if size > 160:
             break
         head.append(piece)
         size += len(piece)
     return detect_marker(clean_text("".join(head))[:160]) is not None
+
+
+def _first_words(el) -> str:
+    """The first text inside `el` that is not only whitespace ("" if none): most often its
+    own text, which spares a walk through its descendants."""
+    text = el.text
+    if text and not text.isspace():
+        return text
+    return next(dropwhile(str.isspace, el.itertext()), "")

@@ -95,19 +95,7 @@ def unmark_big_furniture(root: Frame, blocks: list[Block], cw: list[float],
     total = cw[root.end] - cw[root.start]
     if total <= 0:
         return
-    groups: dict[tuple[str, str], list] = {}
-    stack = [root]
-    while stack:  # document order: a frame nested in a counted look-alike is not recounted
-        fr = stack.pop()
-        if fr.neg and fr.start < fr.end:
-            g = groups.setdefault(_sig(fr), [0.0, 0, -1])  # weight, members, end of last
-            if fr.start >= g[2]:
-                g[0] += cw[fr.end] - cw[fr.start]
-                g[1] += 1
-                g[2] = fr.end
-        stack.extend(reversed(fr.children))
-    big = {sig for sig, (w, n, _) in groups.items() if n >= 3 and w > share * total} \
-        if groups_too else set()
+    big = _big_lookalikes(root, cw, share * total) if groups_too else set()
     stack = [root]
     while stack:
         fr = stack.pop()
@@ -120,6 +108,23 @@ def unmark_big_furniture(root: Frame, blocks: list[Block], cw: list[float],
         stack.extend(fr.children)
     for b in blocks[root.start:root.end]:
         b.negf = b.frame.negf
+
+
+def _big_lookalikes(root: Frame, cw: list[float], weight: float) -> set[tuple[str, str]]:
+    """Signatures of three or more furniture-looking look-alike frames under `root` that
+    together hold more than `weight` of prose."""
+    groups: dict[tuple[str, str], list] = {}
+    stack = [root]
+    while stack:  # document order: a frame nested in a counted look-alike is not recounted
+        fr = stack.pop()
+        if fr.neg and fr.start < fr.end:
+            g = groups.setdefault(_sig(fr), [0.0, 0, -1])  # weight, members, end of last
+            if fr.start >= g[2]:
+                g[0] += cw[fr.end] - cw[fr.start]
+                g[1] += 1
+                g[2] = fr.end
+        stack.extend(reversed(fr.children))
+    return {sig for sig, (w, n, _) in groups.items() if n >= 3 and w > weight}
 
 
 def score_frames(blocks: list[Block], weights: list[float]) -> None:
@@ -145,7 +150,7 @@ _sig_cache: dict[str, str] = {}
 def _sig(fr: Frame) -> tuple[str, str]:
     """Tag and the leading class words without per-item ids: "post post-3287 category-x"
     -> "post" ; what list items of one template share while their tags/categories vary."""
-    cls = fr.el.get("class") or ""
+    cls = fr.cls or ""
     norm = _sig_cache.get(cls)
     if norm is None:
         norm = " ".join([w for w in cls.split() if not any(c.isdigit() for c in w)][:2])
@@ -338,7 +343,7 @@ def _add_twins(root, first, best, ranges, threshold, clen, llen, blocks, cw):
     "About the company" text component than a continuation."""
     sigs = set()
     for f in (first, best):
-        cls = f.el.get("class")
+        cls = f.cls
         if cls and f.negf is None:
             sigs.add((f.tag, cls))
     if not sigs:
@@ -356,7 +361,7 @@ def _add_twins(root, first, best, ranges, threshold, clen, llen, blocks, cw):
         if fr.end <= fr.start:
             continue
         if fr.negf is None and fr.parent is not best.parent and \
-                (fr.tag, fr.el.get("class")) in sigs and \
+                (fr.tag, fr.cls) in sigs and \
                 fr.score * (1.0 - _link_density(fr, clen, llen)) >= threshold and \
                 covered[fr.end] == covered[fr.start]:
             # (Ancestors are visited first and matches are not descended into, so the
@@ -428,16 +433,9 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
     # Pull quotes: a short block whose words all appear inside a longer kept block.
     if len(out) > 1:
         cores = [key_of.get(id(b)) or core(b.text) for b in out]
-        keep = []
-        for i, b in enumerate(out):
-            c = cores[i]
-            # Pull quotes sit near their source: a bounded window keeps this linear.
-            if len(b.text) < 300 and not b.heading and any(
-                    j != i and len(cores[j]) > len(c) + 20 and c in cores[j]
-                    for j in range(max(0, i - PULL_WINDOW), min(len(out), i + PULL_WINDOW))):
-                continue
-            keep.append(b)
-        out = keep
+        near = _Neighbours(cores)
+        out = [b for i, b in enumerate(out)
+               if len(b.text) >= 300 or b.heading or not near.quotes(i)]
 
     # A story that ends in a list whose every item carries a link ("More great stories"),
     # introduced by a heading or a short line, ends before that list.
@@ -453,6 +451,35 @@ def clean(blocks: list[Block], ranges, title: str | None, authors: list[str],
     while out and out[-1].heading:
         out.pop()
     return [b.text for b in out]
+
+
+class _Neighbours:
+    """Which kept blocks a block's words appear in, among its neighbours: pull quotes sit
+    near their source, so a bounded window keeps the search linear.
+
+    Word cores hold no line break, so the window's cores joined by line breaks are searched
+    at once (one string search, the common case being no hit at all); only a hit is
+    checked core by core."""
+
+    def __init__(self, cores: list[str]):
+        self.cores = cores
+        self.joined = "\n".join(cores)
+        self.starts = []  # where each core starts in `joined`
+        at = 0
+        for c in cores:
+            self.starts.append(at)
+            at += len(c) + 1
+
+    def quotes(self, i: int) -> bool:
+        """Whether core `i` is inside a longer core (by 20+ characters) of its window."""
+        cores, c = self.cores, self.cores[i]
+        lo, hi = max(0, i - PULL_WINDOW), min(len(cores), i + PULL_WINDOW)
+        before = (self.starts[lo], self.starts[i])
+        after = (self.starts[i] + len(c) + 1, self.starts[hi - 1] + len(cores[hi - 1]))
+        if all(self.joined.find(c, a, b) < 0 for a, b in (before, after)):
+            return False
+        return any(j != i and len(cores[j]) > len(c) + 20 and c in cores[j]
+                   for j in range(lo, hi))
 
 
 def _join_table_rows(picked: list[Block]) -> list[Block]:

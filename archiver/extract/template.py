@@ -23,6 +23,7 @@ import json
 import math
 import re
 from functools import lru_cache
+from operator import itemgetter
 from urllib.parse import urlsplit
 
 from archiver.extract.text import fingerprint as _text_fingerprint
@@ -49,16 +50,26 @@ def place_of(block) -> str:
     own = el.tag if isinstance(el.tag, str) else ""
     if parent is None:
         return own
-    attrs = [f"#{parent.get('id')}"] if parent.get("id") and \
-        not _VARYING_CLASS.search(parent.get("id")) else []
-    attrs += sorted({f".{c}" for c in (parent.get("class") or "").split()
-                     if not _VARYING_CLASS.search(c)})
     tag = parent.tag if isinstance(parent.tag, str) else ""
+    return _place(own, tag, parent.get("id"), parent.get("class"))
+
+
+# A site's pages repeat the same few hundred places: the place of each (tag, parent tag, id,
+# classes), and its hash, are kept rather than worked out for every block of every page.
+@lru_cache(maxsize=4096)
+def _place(own: str, tag: str, ident: str | None, classes: str | None) -> str:
+    attrs = [f"#{ident}"] if ident and not _VARYING_CLASS.search(ident) else []
+    attrs += sorted({f".{c}" for c in (classes or "").split() if not _VARYING_CLASS.search(c)})
     return f"{own}<{tag}{''.join(attrs)}"[:200]
 
 
+@lru_cache(maxsize=4096)
+def _place_hash(place: str) -> str:
+    return hashlib.blake2b(place.encode("utf-8", "replace"), digest_size=6).hexdigest()
+
+
 def _placed_key(fp: str, place: str) -> str:
-    return fp + "@" + hashlib.blake2b(place.encode("utf-8", "replace"), digest_size=6).hexdigest()
+    return fp + "@" + _place_hash(place)
 
 
 def _page_key(url: str | None, fps: set[str]) -> str:
@@ -145,7 +156,7 @@ class SiteTemplate:
 
     def _prune(self) -> None:
         for name in ("counts", "placed"):
-            keep = sorted(getattr(self, name).items(), key=lambda kv: kv[1], reverse=True)
+            keep = sorted(getattr(self, name).items(), key=itemgetter(1), reverse=True)
             setattr(self, name, dict(keep[: self.max_fingerprints]))
 
     # -- applying -------------------------------------------------------------
@@ -161,8 +172,11 @@ class SiteTemplate:
     def is_boilerplate(self, text: str, block=None) -> bool:
         """Whether `text` repeats on enough of the site's pages; given the `block` it came
         from, whether it repeats there *in the same place* on the page."""
+        return self._repeated(text, block, self._needed())
+
+    def _repeated(self, text: str, block, need: int) -> bool:
+        """`is_boilerplate` with the pages needed worked out once for a whole page."""
         fp = fingerprint(text)
-        need = self._needed()
         if self.counts.get(fp, 0) < need:
             return False
         if block is None:
@@ -174,13 +188,15 @@ class SiteTemplate:
         """Indices of blocks the site repeats (excluded from container scoring)."""
         if not self.counts:
             return set()
-        return {i for i, b in enumerate(blocks) if self.is_boilerplate(b.text, b)}
+        need = self._needed()
+        return {i for i, b in enumerate(blocks) if self._repeated(b.text, b, need)}
 
     def filter_blocks(self, blocks):
         """Drop repeated blocks, unless that would remove most of this page's story."""
         if not self.counts:
             return blocks
-        kept = [b for b in blocks if not self.is_boilerplate(b.text, b)]
+        need = self._needed()
+        kept = [b for b in blocks if not self._repeated(b.text, b, need)]
         total = sum(len(b.text) for b in blocks)
         if total and sum(len(b.text) for b in kept) < 0.4 * total:
             return blocks
