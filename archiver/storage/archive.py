@@ -136,7 +136,10 @@ class Archive:
         return page.version.story_hash, page.url, page.body, page.content_type
 
     def revisit_rows(self) -> list[dict[str, Any]]:
-        return sites.revisit_rows(self.db)
+        """What revisit planning reads for every article (see `revisits.revisit_rows`)."""
+        from archiver.storage.revisits import revisit_rows
+
+        return revisit_rows(self)
 
     def load_templates(self) -> dict[str, str]:
         return sites.load_templates(self.db)

@@ -26,36 +26,6 @@ def save_templates(db: Database, templates: dict[str, str], at: str) -> None:
         pk="site")
 
 
-def revisit_rows(db: Database) -> list[dict[str, Any]]:
-    """Every article with the address that last served its live version (not the declared
-    canonical, which may not answer), when it was last fetched and last changed (a new
-    version, or a return to an old one), and that capture's validators (ETag,
-    Last-Modified). Removed articles are included: a 404 can be passing, and a story that
-    comes back must be seen."""
-    return rows(db, _REVISIT_ROWS)
-
-
-# the captures view read by id, never as the right side of a LEFT JOIN (see revisits._ROWS)
-_REVISIT_ROWS = """
-with live as materialized (
-  select a.id, a.url, a.site, a.status, a.last_seen, v.first_seen,
-    (select max(id) from captures where version_id = v.id and status between 200 and 299)
-      as validated
-  from articles a
-  join versions v on v.article_id = a.id and v.version = a.current_version
-)
-select coalesce((select final_url from captures where id = l.validated), l.url) as url,
-  l.site, l.status, l.last_seen as last_fetch,
-  coalesce((select max(fetched_at) from captures
-            where article_id = l.id and outcome in ('new_version', 'returned')),
-           l.first_seen) as last_change,
-  (select etag from captures where id = l.validated) as etag,
-  (select last_modified from captures where id = l.validated) as last_modified
-from live l
-order by l.id
-"""
-
-
 @dataclass
 class LivePage:
     """The live version of an article and the stored page it was last seen on: what a
