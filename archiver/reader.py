@@ -125,10 +125,11 @@ class PageReader:
         if not is_readable(capture):
             yield self._logged(capture)
             return
-        if self._seen_before(capture):
+        site = site_of(fetch.final_url)
+        warm = self.templates is None or self.templates.is_warm(site)
+        if warm and self._seen_before(capture):  # (a cold site's template learns from it)
             yield capture
             return
-        site = site_of(fetch.final_url)
         if self.templates is None or self.templates.is_warm(site) or not self._room():
             # The usual case: one parse and one walk count the page's blocks into its site's
             # template and extract its story.
@@ -154,7 +155,8 @@ class PageReader:
         """A page whose bytes are those the URL's latest stored page had is not read again:
         its story is the version that page was read as (comparing it then finds it
         unchanged, or returned to). A page read again only with a warmer template would be
-        the same story, as the baseline re-read makes it anyway."""
+        the same story, as the baseline re-read makes it anyway. Only for a site whose
+        template is warm: a cold one must learn from every page it is given."""
         archive = self._archive()
         seen = archive.story_of_body(normalize_url(capture.url), capture.body_sha256) \
             if archive is not None and capture.body_sha256 else None

@@ -184,15 +184,19 @@ def test_a_page_fetched_again_byte_for_byte_is_not_read_again(fixture_site, craw
     read as, so the page is not extracted again, and the capture is recorded unchanged."""
     url = fixture_site.url(RECALL)
     crawl(db_path, "-a", f"urls={url}")
-    again = crawl(db_path, "-a", f"urls={url}", "-s", "ARCHIVER_CONDITIONAL_REVISITS=False")
+    cold = crawl(db_path, "-a", f"urls={url}", "-s", "ARCHIVER_CONDITIONAL_REVISITS=False")
+    assert "pages_seen_before" not in cold.stderr  # its site's template is cold: it learns
+    again = crawl(db_path, "-a", f"urls={url}", "-s", "ARCHIVER_CONDITIONAL_REVISITS=False",
+                  "-s", "ARCHIVER_TEMPLATES=False")
     assert "'archiver/pages_seen_before': 1" in again.stderr
     assert "'archiver/captures/unchanged': 1" in again.stderr
     fixture_site.layers = [fixture_site.root / "later", fixture_site.root / "base"]
-    later = crawl(db_path, "-a", f"urls={url}", "-s", "ARCHIVER_CONDITIONAL_REVISITS=False")
+    later = crawl(db_path, "-a", f"urls={url}", "-s", "ARCHIVER_CONDITIONAL_REVISITS=False",
+                  "-s", "ARCHIVER_TEMPLATES=False")
     assert "pages_seen_before" not in later.stderr  # new bytes are read
     assert "'archiver/captures/new_version': 1" in later.stderr
     history = _versions(db_path, url)
-    assert [v["captures"] for v in history["versions"]] == [2, 1]
+    assert [v["captures"] for v in history["versions"]] == [3, 1]
 
 
 def test_two_crawls_on_one_archive_lose_nothing(fixture_site, db_path):
