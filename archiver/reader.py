@@ -60,6 +60,7 @@ class PageReader:
         self.db_path = db_path
         self.archive: Archive | None = None
         self.held: dict[str, list[int]] = {}  # site -> ids of its held captures, oldest first
+        self.skip_seen = True  # a page seen before byte for byte is not read again
         self._recovered = False
 
     @classmethod
@@ -72,6 +73,9 @@ class PageReader:
         templates = book.from_crawler(crawler) if db_path else None
         reader = cls(crawler, templates, db_path,
                      crawler.settings.getint("ARCHIVER_READER_PROCESSES", 0))
+        # A distributed worker's archive is its scratch one, not the archive of record: its
+        # versions are no story to skip reading for.
+        reader.skip_seen = not crawler.settings.get("ARCHIVER_REDIS_URL")
         crawler.signals.connect(reader.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(reader.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(reader.spider_closed, signal=signals.spider_closed)
@@ -127,7 +131,7 @@ class PageReader:
             return
         site = site_of(fetch.final_url)
         warm = self.templates is None or self.templates.is_warm(site)
-        if warm and self._seen_before(capture):  # (a cold site's template learns from it)
+        if warm and self.skip_seen and self._seen_before(capture):  # (a cold site's template learns from it)
             yield capture
             return
         if self.templates is None or self.templates.is_warm(site) or not self._room():
