@@ -59,6 +59,7 @@ _POS_EXACT = frozenset({"article", "content", "story", "entry", "post", "body", 
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDING_ATTRS = frozenset({"hidden", "aria-hidden", "role", "style"})
 _BAD_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
                         "dialog", "alertdialog", "menu", "menubar", "toolbar", "tablist"})
 
@@ -70,21 +71,31 @@ def classify_attrs(attrs: str) -> tuple[bool, bool, bool]:
     hit = _cache.get(attrs)
     if hit is not None:
         return hit
-    words = _SPLIT.split(_CAMEL.sub("-", attrs).lower())
+    # (Only an upper-case letter makes a camelCase word boundary.)
+    words = _SPLIT.split((attrs if attrs.islower() else _CAMEL.sub("-", attrs)).lower())
     neg = pos = never = False
     for w in words:
-        if not w:
-            continue
-        if w in _NEG_EXACT or w.startswith(_NEG_PREFIX):
-            neg = True
-            never = never or w.startswith(_NEVER_STORY)
-        elif w in _POS_EXACT:
-            pos = True
+        if w:
+            w_neg, w_pos, w_never = _word_kinds.get(w) or _word_kind(w)
+            neg, pos, never = neg or w_neg, pos or w_pos, never or w_never
     hit = (neg, pos, never)
     if len(_cache) > 20000:
         _cache.clear()
     _cache[attrs] = hit
     return hit
+
+
+_word_kinds: dict[str, tuple[bool, bool, bool]] = {}
+
+
+def _word_kind(w: str) -> tuple[bool, bool, bool]:
+    """`classify_attrs` for one word, kept: class names are made of a few thousand words."""
+    neg = w in _NEG_EXACT or w.startswith(_NEG_PREFIX)
+    kind = (neg, not neg and w in _POS_EXACT, neg and w.startswith(_NEVER_STORY))
+    if len(_word_kinds) > 20000:
+        _word_kinds.clear()
+    _word_kinds[w] = kind
+    return kind
 
 
 _DISCUSSION = ("comment", "disqus", "respond", "reply", "replies", "discussion")
@@ -99,6 +110,8 @@ def discussion(el) -> bool:
 
 def hidden(el) -> bool:
     """Hidden from readers by the hidden attribute, inline style, aria-hidden or a furniture role."""
+    if _HIDING_ATTRS.isdisjoint(el.keys()):
+        return False  # (most elements: one look at the attribute names, not four lookups)
     get = el.get
     if get("hidden") is not None or get("aria-hidden") == "true":
         return True

@@ -71,31 +71,37 @@ _WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
 def decode(data: bytes, declared: str | None = None) -> str:
     """Decode page bytes to text; never raises. `declared` is the charset the HTTP
     Content-Type header gave, if any: it outranks the page's own <meta charset>."""
+    return _decode(data, declared)[0]
+
+
+def _decode(data: bytes, declared: str | None) -> tuple[str, str]:
+    """`decode`, and the codec it read the bytes with ("utf-8": strictly, so that `data`
+    is exactly the UTF-8 of the text)."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", "replace")
+        return data[3:].decode("utf-8", "replace"), "utf-8-sig"
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return data.decode("utf-16", "replace")
+        return data.decode("utf-16", "replace"), "utf-16"
     header = charset_name(declared)
     head = data[:4096]
     nuls = head.count(0)
     if header in ("utf-16-le", "utf-16-be") and nuls:
-        return data.decode(header, "replace")
+        return data.decode(header, "replace"), header
     if header == "utf-16" and nuls or len(head) >= 64 and nuls > len(head) // 3:
         # UTF-16 without a BOM: every other byte of ASCII markup is NUL. (A header that says
         # UTF-16 over a body without a single NUL is wrong: such a body is not UTF-16.)
         enc = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
-        return data.decode(enc, "replace")
+        return data.decode(enc, "replace"), enc
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     for enc in (header, declared_charset(data)):
         if enc and enc != "utf-8" and enc not in _WIDE:
             try:
-                return data.decode(enc, "replace")
+                return data.decode(enc, "replace"), enc
             except (LookupError, ValueError):
                 pass
-    return data.decode("cp1252", "replace")
+    return data.decode("cp1252", "replace"), "cp1252"
 
 
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f\ufffd]")
@@ -111,18 +117,24 @@ def _binary(text: str) -> bool:
 def parse(html: str | bytes, encoding: str | None = None):
     """Parse to the root element, or None when there is nothing to parse. `encoding` is the
     charset the HTTP header declared for bytes (see `decode`)."""
+    utf8 = None  # the page's own bytes, when they are exactly the UTF-8 of `text`
     if isinstance(html, (bytes, bytearray, memoryview)):
-        text = decode(bytes(html), declared=encoding)
+        data = bytes(html)
+        text, codec = _decode(data, encoding)
+        if codec == "utf-8" and b"\x00" not in data:
+            utf8 = data  # (most pages: libxml2 is given them as they came, not a copy)
     elif isinstance(html, str):
         text = html
     else:
         return None
-    text = text.replace("\x00", "")
+    if utf8 is None:
+        text = text.replace("\x00", "")
     if not text or text.isspace() or _binary(text):
         return None
     if text.startswith("<?xml") or text.lstrip().startswith("<?xml"):
         text = _XML_DECL.sub("", text, count=1)
-    root = _parse_text(text)
+        utf8 = None
+    root = _parse_text(text, utf8)
     if root is not None and _too_deep():
         flat = _NESTING_INLINE.sub("", _NESTING_BLOCK.sub("<br><br>", text))
         flat_root = _parse_text(flat)
@@ -131,9 +143,11 @@ def parse(html: str | bytes, encoding: str | None = None):
     return root
 
 
-def _parse_text(text: str):
+def _parse_text(text: str, utf8: bytes | None = None):
+    """The tree of `text`; `utf8`, when given, is its UTF-8 already."""
     try:
-        return etree.fromstring(text.encode("utf-8", "replace"), _parser())
+        return etree.fromstring(utf8 if utf8 is not None else text.encode("utf-8", "replace"),
+                                _parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
 
