@@ -31,6 +31,10 @@ _EMBED = re.compile(r"\b(?:twitter-tweet|instagram-media|tiktok-embed|bluesky-em
                     r"mastodon-embed|reddit-embed-bq|threads-post)\b", re.I)
 
 
+# What an open element is, kept from its start event to its end event.
+_INLINE, _LINK, _BLOCK, _SKIPPED, _IGNORED = range(5)
+
+
 class Frame:
     """A block-level element: its blocks are blocks[start:end]; `cls` is its class
     attribute (read once here: scoring compares frames by it)."""
@@ -78,7 +82,7 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
     buf: list[str] = []
     link_chars = 0
     in_link = 0
-    kinds: list[int] = []  # 0 inline, 1 block, 2 skipped, 3 ignored (comment...)
+    kinds: list[int] = []  # what each open element is (_INLINE, _LINK, _BLOCK...)
 
     def flush():
         nonlocal link_chars
@@ -104,22 +108,23 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
     wrapper = _Wrappers(body)
     walker = etree.iterwalk(body, events=("start", "end"))
     next(walker)  # the body itself: its frame is `root`
-    kinds.append(1)
+    kinds.append(_BLOCK)
     if body.text:
         buf.append(body.text)
     for event, el in walker:
-        tag = el.tag
         if event == "start":
+            tag = el.tag
             if not isinstance(tag, str):
-                kinds.append(3)
+                kinds.append(_IGNORED)
                 continue
+            attrib = el.attrib
             if (tag in SKIP_TAGS and not (tag == "header" and _big_header(el))
                     and not (tag in _NOTE_HOLDERS and _opens_with_note(el))) or \
                     (tag == "figure" and not _holds(el, "blockquote")) or \
-                    (el.attrib and hidden(el)):
+                    (attrib and hidden(el)):
                 if not wrapper(el):
                     walker.skip_subtree()
-                    kinds.append(2)
+                    kinds.append(_SKIPPED)
                     continue
                 # Furniture by its tag or role that wraps most of the page: walk it, marked
                 # as furniture; scoring unmarks it when it holds most of the prose.
@@ -128,7 +133,7 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
                 forced = False
             pos = neg = False
             cls = None
-            if el.attrib:
+            if attrib:
                 cls = el.get("class")
                 ident = el.get("id")
                 if (cls or ident) and strip_boilerplate:
@@ -140,17 +145,19 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
                         neg = False
                     if neg and tag in INLINE_TAGS and not _wraps_blocks(el):
                         walker.skip_subtree()
-                        kinds.append(2)
+                        kinds.append(_SKIPPED)
                         continue
             neg = neg or (forced and strip_boilerplate and not never_story_only)
             if tag in INLINE_TAGS or ("-" in tag and not _wraps_blocks(el)):
                 # (Custom elements, <hl-source>1</hl-source>, are inline unless they wrap
                 # blocks: a footnote marker must not split its sentence.)
-                kinds.append(0)
-                if tag == "br":
-                    buf.append(_BR)
-                elif tag == "a":
+                if tag == "a":
+                    kinds.append(_LINK)
                     in_link += 1
+                else:
+                    kinds.append(_INLINE)
+                    if tag == "br":
+                        buf.append(_BR)
                 t = el.text
                 if t:
                     buf.append(t)
@@ -159,7 +166,7 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
             else:
                 if buf:  # (most boundaries have no text pending)
                     flush()
-                kinds.append(1)
+                kinds.append(_BLOCK)
                 fr = Frame(el, tag, cls, cur, len(blocks))
                 fr.pos = pos
                 if neg:
@@ -177,10 +184,9 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
                     buf.append(t)
         else:
             kind = kinds.pop()
-            if kind == 0:
-                if tag == "a":
-                    in_link -= 1
-            elif kind == 1:
+            if kind == _LINK:
+                in_link -= 1
+            elif kind == _BLOCK:
                 if buf:
                     flush()
                 cur.end = len(blocks)
@@ -194,6 +200,21 @@ def walk(body, *, strip_boilerplate: bool = True, never_story_only: bool = False
     flush()
     root.end = len(blocks)
     return blocks, root
+
+
+def release(root: Frame) -> None:
+    """Unlink the frames of a walk once its reading is done.
+
+    A parent lists its children and each child knows its parent (and a furniture frame
+    itself), so without this a page's frames, and through their elements its whole lxml
+    tree, stay until Python's cycle collector runs: reading pages back to back, a crawl
+    spent about a sixth of its time there. Unlinked, they go as soon as the reading does."""
+    stack = [root]
+    while stack:
+        fr = stack.pop()
+        stack.extend(fr.children)
+        fr.children = []
+        fr.negf = None
 
 
 class _Wrappers:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.extract.blocks import Block, Frame, walk
+from archiver.extract.blocks import Block, Frame, release, walk
 from archiver.extract.boilerplate import discussion
 from archiver.extract.text import core
 
@@ -539,4 +539,6 @@ def _read(body, title, authors, template, never_story_only=False, on_blocks=None
             skip, weights = set(), full
     ranges = choose_ranges(blocks, root, skip, weights)
     prose = sum(len(b.text) for b, w in zip(blocks, full) if w > 0)
-    return clean(blocks, ranges, title, authors, template), prose
+    paragraphs = clean(blocks, ranges, title, authors, template)
+    release(root)
+    return paragraphs, prose

@@ -135,7 +135,7 @@ class SiteTemplate:
     def _fingerprints(self, page, encoding: str | None = None) -> Placed:
         """(text fingerprint, place) of every block of the page."""
         from archiver.article import Article
-        from archiver.extract.blocks import walk
+        from archiver.extract.blocks import release, walk
         from archiver.extract.dom import parse
 
         if isinstance(page, Article):
@@ -151,8 +151,10 @@ class SiteTemplate:
             body = root
         # The blocks extraction itself walks (inline furniture already skipped): a learned
         # fingerprint then matches the block extraction asks about.
-        blocks, _ = walk(body)
-        return frozenset((fingerprint(b.text), place_of(b)) for b in blocks)
+        blocks, root = walk(body)
+        placed = frozenset((fingerprint(b.text), place_of(b)) for b in blocks)
+        release(root)
+        return placed
 
     def _prune(self) -> None:
         for name in ("counts", "placed"):
