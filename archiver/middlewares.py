@@ -24,6 +24,7 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.downloadermiddlewares.robotstxt import logger as robots_logger
 from scrapy.exceptions import NotConfigured
+from scrapy.http import TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
@@ -51,7 +52,7 @@ class RedirectStop:
             if location and self._stop(request, urljoin(request.url,
                                                         location.decode("latin-1"))):
                 request.meta["dont_redirect"] = True  # RedirectMiddleware runs after us
-        elif response.status == 200 and hasattr(response, "text"):
+        elif response.status == 200 and isinstance(response, TextResponse):  # (not hasattr "text": it decodes the body)
             target = meta_refresh(response.body, response.url)
             if target and site_of(target) != site_of(request.url):
                 request.meta["dont_redirect"] = True  # and MetaRefreshMiddleware too
