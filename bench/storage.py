@@ -9,7 +9,8 @@ stories of a few sites, then recaptured in each scenario a scheduled crawl meets
 - unchanged recapture answered 304, and answered 200 with the same bytes;
 - noise-only recapture (share count and ad changed, the story did not);
 - a version that adds one sentence to one paragraph;
-- a live blog of 150 updates that gains one more (update matching across versions).
+- a live blog of 150 updates that gains one more (update matching across versions);
+- then `archiver compact` over all the run stored: the first captures' bodies after it.
 
 The same scenarios run, in the same run, against the archive code of a reference commit
 (default: the commit before the compact storage, `8a1c507`), checked out into a temporary
@@ -37,6 +38,7 @@ from variants import variant  # bench/, the script's own folder, is on sys.path
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO.parent / "shared" / "extraction-bench"
 LIVE_BLOG = "live blog, 150 updates +1"
+COMPACT = "archiver compact"
 PER_VERSION = "  per new version"
 SCENARIOS = ["first page of a site", "other page, same site", "unchanged, 304",
              "unchanged, 200", "noise only", "one sentence added", PER_VERSION, LIVE_BLOG]
@@ -139,12 +141,24 @@ def measure(pages: int, db_path: Path) -> dict:
                          "outcomes": outcomes}
             if name in FIRST_CAPTURES:
                 out[name]["bodies"] = stored_bodies(archive.db, made[0].fetched_at)
+                out[name]["when"] = made[0].fetched_at
             if name == "one sentence added":  # not every page had a paragraph to edit
                 versions = outcomes.get("new_version", 0)
                 unchanged = out["unchanged, 200"]["bytes"] * (len(made) - versions)
                 out[PER_VERSION] = {"bytes": (grew - unchanged) / max(versions, 1),
                                     "ms": out[name]["ms"], "outcomes": {}}
         out[LIVE_BLOG] = live_blog(archive, capture)
+        try:
+            from archiver.storage.compaction import DEFAULT_LEVEL, compact
+        except ImportError:  # a reference commit from before `archiver compact`
+            return out
+        start = time.perf_counter()
+        done = compact(archive)
+        out[COMPACT] = {"level": DEFAULT_LEVEL, "bodies": done.bodies, "before": done.before,
+                        "after": done.after,
+                        "ms": 1000 * (time.perf_counter() - start) / max(done.bodies, 1)}
+        for name in FIRST_CAPTURES:
+            out[name]["compacted"] = stored_bodies(archive.db, out[name]["when"])
     return out
 
 
@@ -242,7 +256,17 @@ def main() -> None:
         if reference and "bodies" in reference[name]:
             line += f"   ref {spread(reference[name]['bodies'])}"
         print(line)
-    print("outcomes (ours):", {k: v["outcomes"] for k, v in ours.items() if v["outcomes"]})
+    if COMPACT in ours:
+        done = ours[COMPACT]
+        print(f"after `archiver compact` (level {done['level']}, every body of the run: "
+              f"{done['bodies']} bodies, {done['ms']:.0f} ms each): {done['before']:,} -> "
+              f"{done['after']:,} B ({1 - done['after'] / max(done['before'], 1):.1%} less)")
+        for name in FIRST_CAPTURES:
+            saved = (sum(ours[name]["bodies"]) - sum(ours[name]["compacted"])) / \
+                len(ours[name]["bodies"])
+            print(f"{name:23} ours {spread(ours[name]['compacted'])}"
+                  f"   ({saved:,.0f} B less per capture)")
+    print("outcomes (ours):", {k: v["outcomes"] for k, v in ours.items() if v.get("outcomes")})
     print(f"'{PER_VERSION.strip()}': the one-sentence step's growth less its unchanged "
           "captures (at the unchanged-200 rate), per new version")
     if reference:

@@ -19,7 +19,7 @@ from archiver.storage.bodies import (
     MAX_DEPTH,
     WHOLE,
     Reference,
-    _compress,
+    compress,
     pack,
 )
 from archiver.storage.schema import migrations
@@ -83,7 +83,7 @@ def test_pack_keeps_a_good_dictionary_and_stores_a_page_it_does_not_help_whole()
     other_body = page(template(7, "v"), 3, letter="v")
     other = pack("b" * 64, other_body, [ref])
     assert (other.dictionary, other.depth) == (None, 0)
-    assert len(_compress(other_body, key)) >= WHOLE * len(_compress(other_body))
+    assert len(compress(other_body, key)) >= WHOLE * len(compress(other_body))
     first = pack("c" * 64, key, [])
     assert (first.dictionary, first.depth) == (None, 0)
 
@@ -145,8 +145,8 @@ def test_a_page_recent_does_not_match_well_is_the_next_recent(archive):
     for n, body in enumerate(bodies):
         archive.record(cap(f"story-{n}", body))
     key, moved, moved_on, after = (stored(archive, b) for b in bodies)
-    assert len(bodies[2]) < len(_compress(bodies[2], bodies[1])) * GOOD
-    assert len(_compress(bodies[2], bodies[1])) < moved_on["n"]  # the price of a new recent
+    assert len(bodies[2]) < len(compress(bodies[2], bodies[1])) * GOOD
+    assert len(compress(bodies[2], bodies[1])) < moved_on["n"]  # the price of a new recent
     assert (moved_on["dictionary"], moved_on["depth"]) == (key["sha256"], 1)
     assert site_row(archive) == {"sha256": key["sha256"], "recent": moved_on["sha256"]}
     assert (after["dictionary"], after["depth"]) == (moved_on["sha256"], 2)
@@ -182,7 +182,7 @@ def test_an_archive_with_key_frames_but_no_recent_upgrades(tmp_path):
     key = page(template(1), 1)
     sha = hashlib.sha256(key).hexdigest()
     db["bodies"].insert({"sha256": sha, "size": len(key), "codec": "zstd", "dictionary": None,
-                         "depth": 0, "data": _compress(key)})
+                         "depth": 0, "data": compress(key)})
     db["site_key_frames"].insert({"site": "n.example", "sha256": sha})
     db.close()
     with Archive.open(path) as archive:

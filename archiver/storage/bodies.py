@@ -15,7 +15,9 @@ A page that no reference compresses well (under 1/GOOD) has drifted from them: i
 stored so that it can be a reference itself, against the key frame (it becomes `recent`)
 or, when its dictionaries save it less than a tenth (WHOLE), whole (a redesign, another kind
 of page: it becomes the site's key frame).
-Rows written before zstd (codec 'zlib') are read as they are.
+Rows written before zstd (codec 'zlib') are read as they are. `level` is the zstd level a
+body was compressed at (null: written before m034, at the crawl's level); `archiver compact`
+raises it at rest (archiver/storage/compaction.py).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ WHOLE = 0.9
 MAX_DEPTH = 3
 DEFAULT_WINDOW = 1 << 21
 MAX_WINDOW_LOG = 27  # what decompressors accept by default (128 MiB)
+MIN_WINDOW_LOG = 10  # zstd's smallest
 # A dictionary result under 1/GOOD of the body: the template matched (zstd alone gets only
 # 11 of the 300 real pages of bench/storage.py under 1/8), so nothing else is tried: one
 # compression for most pages.
@@ -68,25 +71,34 @@ class Packed:
     dictionary: str | None
     depth: int
     data: bytes
+    level: int = LEVEL
 
 
 def _zstd_dict(body: bytes):
     return zstd.ZstdDict(body, is_raw=True).as_prefix
 
 
-def _compress(body: bytes, dictionary: bytes | None = None) -> bytes:
-    """zstd at LEVEL. Past the level's own 2 MiB window (some pages are megabytes), a window
-    wide enough to reach back over the whole dictionary, and long-distance matching, without
-    which a 3 MB page against its own previous copy still takes 500 KB."""
+def compress(body: bytes, dictionary: bytes | None = None, level: int = LEVEL) -> bytes:
+    """zstd at `level` (the crawl's LEVEL unless said). Past the crawl level's own 2 MiB window
+    (some pages are megabytes), a window wide enough to reach back over the whole
+    dictionary, and long-distance matching, without which a 3 MB page against its own
+    previous copy still takes 500 KB. A slower level gets a window just wide enough for the
+    body and its dictionary: its own default would take more memory for nothing."""
     reach = len(body) + len(dictionary or b"")
-    if reach <= DEFAULT_WINDOW:
-        return zstd.compress(body, level=LEVEL,
-                             zstd_dict=_zstd_dict(dictionary) if dictionary else None)
-    options = {zstd.CompressionParameter.compression_level: LEVEL,
-               zstd.CompressionParameter.window_log: min(MAX_WINDOW_LOG, reach.bit_length()),
-               zstd.CompressionParameter.enable_long_distance_matching: 1}
-    return zstd.compress(body, options=options,
-                         zstd_dict=_zstd_dict(dictionary) if dictionary else None)
+    zstd_dict = _zstd_dict(dictionary) if dictionary else None
+    if reach <= DEFAULT_WINDOW and level == LEVEL:
+        return zstd.compress(body, level=level, zstd_dict=zstd_dict)
+    options = {zstd.CompressionParameter.compression_level: level,
+               zstd.CompressionParameter.window_log:
+                   min(MAX_WINDOW_LOG, max(MIN_WINDOW_LOG, reach.bit_length())),
+               zstd.CompressionParameter.enable_long_distance_matching:
+                   int(reach > DEFAULT_WINDOW)}
+    return zstd.compress(body, options=options, zstd_dict=zstd_dict)
+
+
+def unpack(data: bytes, dictionary: bytes | None) -> bytes:
+    """A zstd body back, given its dictionary body when it has one."""
+    return zstd.decompress(data, zstd_dict=_zstd_dict(dictionary) if dictionary else None)
 
 
 def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
@@ -97,13 +109,13 @@ def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
     0) when that dictionary saves too little (see WHOLE)."""
     best: Packed | None = None
     for ref in references:
-        data = _compress(body, ref.body)
+        data = compress(body, ref.body)
         packed = Packed(sha256, len(body), "zstd", ref.sha256, ref.depth + 1, data)
         if len(data) * GOOD <= len(body):
             return packed
         if (ref.depth == 0 or not ref.of_site) and (best is None or len(data) < len(best.data)):
             best = packed
-    alone = _compress(body)
+    alone = compress(body)
     if best is not None and len(best.data) < WHOLE * len(alone):
         return best
     return Packed(sha256, len(body), "zstd", None, 0, alone)
@@ -132,9 +144,9 @@ class BodyStore:
         if codec in (None, "zlib"):
             return zlib.decompress(data)
         if dictionary is None:
-            return zstd.decompress(data)
+            return unpack(data, None)
         base = self.get(dictionary)
-        body = zstd.decompress(data, zstd_dict=_zstd_dict(base))
+        body = unpack(data, base)
         self._remember(dictionary, base)
         return body
 
@@ -186,10 +198,10 @@ class BodyStore:
     def put(self, packed: Packed) -> bool:
         """Write a packed body (nothing if that hash is already stored); True if written."""
         cursor = self.db.execute(
-            "insert or ignore into bodies (sha256, size, codec, dictionary, depth, data) "
-            "values (?, ?, ?, ?, ?, ?)",
+            "insert or ignore into bodies (sha256, size, codec, dictionary, depth, data, level) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
             [packed.sha256, packed.size, packed.codec, packed.dictionary, packed.depth,
-             packed.data])
+             packed.data, packed.level])
         return cursor.rowcount > 0
 
     def site_page_stored(self, site: str, packed: Packed) -> None:

@@ -301,3 +301,10 @@ def m032_text_indexes_by_statement(db: Database) -> None:
     largest cost of recording a new story (and of a live blog's new version)."""
     db.execute("drop trigger if exists paragraphs_ai")
     db.execute("drop trigger if exists updates_ai")
+
+
+@migrations()
+def m034_body_levels(db: Database) -> None:
+    """`bodies.level`: the zstd level each body was compressed at, so that `archiver compact`
+    (which recompresses bodies at rest at a slower level) knows which bodies it has done."""
+    db.execute("alter table bodies add column level integer")
