@@ -55,7 +55,7 @@ def compact(level: int, limit: int | None, db_path: str, as_json: bool) -> None:
                     "bytes_after": done.after, "bytes_saved": saved})
         return
     if not done.bodies:
-        click.echo(f"nothing to do: every body is stored at level {level} or above")
+        click.echo(f"nothing to do: no body is stored below level {level}")
         return
     click.echo(f"{done.bodies} bodies recompressed at level {level}: {done.before:,} -> "
                f"{done.after:,} bytes ({saved / max(done.before, 1):.1%} saved)")
