@@ -190,8 +190,9 @@ _COPIES = {
                               "first_seen": _SHIFT, "last_seen": _SHIFT}),
     "version_paragraphs": (None, "version_id", {"version_id": "version_id + :versions",
                                                 "paragraph_id": "paragraph_id + :paragraphs"}),
-    "updates": ("id", "id", {"article_id": "article_id + :articles",
-                             "version_id": "version_id + :versions"}),
+    # the table under the updates view (m033); copies share the texts, as their rows did
+    "update_rows": ("id", "id", {"article_id": "article_id + :articles",
+                                 "version_id": "version_id + :versions"}),
     "changes": ("id", "id", {"article_id": "article_id + :articles",
                              "version_id": "version_id + :versions"}),
     # the tables under the diffs and captures views (m003, m030)
@@ -237,9 +238,9 @@ def scale(archive: Archive, target: int) -> int:
                 conn.execute(_copy_sql(archive, table, *spec, maxes), params)
             # the copied paragraphs and updates into their full-text indexes, as the write
             # path adds them (m032)
-            for table in ("paragraphs", "updates"):
-                conn.execute(f"insert into {table}_fts (rowid, text) select id, text "
-                             f"from {table} where id > ?", [maxes[table] * k])
+            for source, table in (("paragraphs", "paragraphs"), ("updates", "update_rows")):
+                conn.execute(f"insert into {source}_fts (rowid, text) select id, text "
+                             f"from {source} where id > ?", [maxes[table] * k])
         print(f"  copy {k}: {conn.execute('select count(*) from versions').fetchone()[0]:,}"
               " versions", file=sys.stderr)
         k += 1

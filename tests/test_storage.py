@@ -378,3 +378,28 @@ def test_new_paragraphs_are_indexed_for_search_once_each(archive):
     assert update == ("Update: the patch bricks some units.",)
     assert not list(archive.db.execute("select name from sqlite_master where type = 'trigger' "
                                        "and name in ('paragraphs_ai', 'updates_ai')"))
+
+
+def test_a_live_blogs_versions_store_each_update_text_once(archive):
+    """Every version of a live blog repeats the updates of the one before: `updates` shows
+    one row per (version, update) with its text, but each distinct text is stored once, and
+    a search finds the update in every version that shows it."""
+    notes = [f"Update {9 + n}:00 a.m.: Crews reported progress on line {n} of the grid."
+             for n in range(6)]
+    notes[0] += " Storm damage was worst near the harbour."
+    for n in range(1, len(notes) + 1):
+        result = archive.record(cap(["Power is out across the city."] + notes[:n],
+                                    f"2026-03-05T{9 + n:02d}:00:00+00:00"))
+        assert (result.outcome, result.version) == ("new_version", n)
+    db = archive.db
+    rows = db.execute("select version, seq, update_key, first_version, text from updates "
+                      "order by version, seq").fetchall()
+    assert rows == [(v, i, i + 1, i + 1, notes[i]) for v in range(1, 7) for i in range(v)]
+    assert db["update_rows"].count == 21
+    assert sorted(r[0] for r in db.execute("select text from update_texts")) == sorted(notes)
+    assert db.execute("select count(distinct text_id) from update_rows").fetchone()[0] == 6
+    _fts_intact(archive)
+    found = db.execute("select u.version, snippet(updates_fts, -1, '[', ']', '…', 6) "
+                       "from updates_fts f join updates u on u.id = f.rowid "
+                       "where updates_fts match 'harbour' order by u.version").fetchall()
+    assert found == [(v, "…damage was worst near the [harbour].") for v in range(1, 7)]

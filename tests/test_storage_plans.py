@@ -100,3 +100,33 @@ def test_revisit_planning_never_builds_the_whole_captures_view(archive):
     plan = [row[3] for row in archive.db.conn.execute(f"EXPLAIN QUERY PLAN {revisits._ROWS}")]
     assert not [step for step in plan if "captures" in step], plan
     assert "SEARCH r USING INTEGER PRIMARY KEY (rowid=?)" in plan
+
+
+# Lookups through the updates view (m033: update_rows, with its text from update_texts by id)
+# that the write path, history, the changes feed, search and the README make, each by the
+# index it needs.
+def _update_lookups() -> dict[str, str]:
+    from archiver.research import reads
+
+    return {
+        "select * from updates where version_id = ? order by seq": "idx_update_rows_version",
+        "select * from updates where article_id = ? order by version, seq":
+            "idx_update_rows_article_update_key",
+        "select coalesce(max(update_key), 0) + 1 from updates where article_id = ?":
+            "idx_update_rows_article_update_key",
+        reads._UPDATES_OF_VERSIONS.format(ids="?, ?"): "idx_update_rows_version",
+        reads._FEED_UPDATES: "idx_update_rows_version",
+        reads._SEARCH_UPDATES.format(filters=""): "INTEGER PRIMARY KEY",
+        "select * from updates where kind = ?": "idx_update_rows_kind",
+        "select id, text from update_texts where key in (?, ?)": "idx_update_texts_key",
+    }
+
+
+def test_lookups_through_the_updates_view_use_an_index(archive):
+    _every_kind_of_capture(archive)
+    for sql, index in _update_lookups().items():
+        names = re.findall(r":(\w+)", sql)
+        params = dict.fromkeys(names, "x") if names else ["x"] * sql.count("?")
+        plan = [row[3] for row in archive.db.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+        assert any(index in step for step in plan), f"{sql}\n  plan: {plan}"
+        assert not [step for step in plan if SCAN.match(step)], f"{sql}\n  plan: {plan}"

@@ -182,3 +182,94 @@ def test_an_archive_upgraded_by_m030_goes_on_recording(archive_before_m030):
         [history_row] = [v for v in queries.history(archive, article["url"])["versions"]
                          if v["version"] == article["current_version"]]
         assert history_row["captures"] >= 2
+
+
+# An archive written by the code before m033 (commit 8d1d262), when every update row held its
+# own text: the demo, then live blogs whose versions repeat their updates' texts
+# (tests/fixtures/archive-before-m033.py). Its update rows move to update_rows, each text once.
+BEFORE_M033 = FIXTURES / "archive-before-m033.db.gz"
+UPDATES = "select * from updates order by id"
+UPDATE_TYPES = ("select " + ", ".join(f"typeof([{c}])" for c in (
+    "id", "article_id", "version_id", "version", "seq", "update_key", "first_version", "kind",
+    "position", "marker", "text", "stated_time", "start", "end")) + " from updates order by id")
+RECALLED = ("select f.rowid, u.version_id, snippet(updates_fts, -1, '[', ']', '…', 8) "
+            "from updates_fts f join updates u on u.id = f.rowid "
+            "where updates_fts match ? order by f.rowid")
+
+
+@pytest.fixture
+def archive_before_m033(tmp_path):
+    path = tmp_path / "before-m033.db"
+    path.write_bytes(gzip.decompress(BEFORE_M033.read_bytes()))
+    con = sqlite3.connect(path)
+    before = {
+        "migrations": [r[0] for r in con.execute("select name from _sqlite_migrations")],
+        "columns": [r[1] for r in con.execute("pragma table_info(updates)")],
+        "updates": con.execute(UPDATES).fetchall(),
+        "types": con.execute(UPDATE_TYPES).fetchall(),
+        "found": {word: con.execute(RECALLED, [word]).fetchall()
+                  for word in ("outage", "rolled", "misstated", '"kept watching"', "queues")},
+    }
+    con.close()
+    return path, before
+
+
+def test_update_rows_read_the_same_after_m033_each_text_stored_once(archive_before_m033):
+    path, before = archive_before_m033
+    assert before["migrations"][-1] == "m032_text_indexes_by_statement"
+    texts = [row[10] for row in before["updates"]]
+    assert len(texts) > 30 and len(set(texts)) < len(texts) / 2  # a live blog repeats them
+    with Archive.open(path) as archive:
+        db = archive.db
+        assert "m033_update_texts_once" in [m.name for m in migrations.applied(db)]
+        assert "updates" in db.view_names() and "updates" not in db.table_names()
+        assert [r[1] for r in db.execute("pragma table_info(updates)")] == before["columns"]
+        assert db.execute(UPDATES).fetchall() == before["updates"]
+        assert db.execute(UPDATE_TYPES).fetchall() == before["types"]
+        assert sorted(r[0] for r in db.execute("select text from update_texts")) == sorted(
+            set(texts))
+        assert db.execute("pragma foreign_key_check").fetchall() == []
+        # the index over the view: FTS5's own check against the view's rows, and the same
+        # hits and snippets as before, with rowid = updates.id
+        db.execute("insert into updates_fts (updates_fts, rank) values ('integrity-check', 1)")
+        for word, found in before["found"].items():
+            assert found and db.execute(RECALLED, [word]).fetchall() == found, word
+
+
+def test_an_archive_upgraded_by_m033_goes_on_recording(archive_before_m033):
+    """The live blog gains an update: only its text is new in update_texts, the version's
+    other rows keep their updates' keys, and search finds the new row."""
+    from archiver.article import Article
+    from archiver.items import Capture
+    from archiver.normalize import story_hash
+
+    path, before = archive_before_m033
+    url = "https://live.example/2026/03/outage-live/"
+    note = "Update 10:30 a.m.: Refunds are on the way."
+    with Archive.open(path) as archive:
+        db = archive.db
+        stored = db["update_texts"].count
+        article = next(db.query("select * from articles where url = ?", [url]))
+        live = archive.live_story(article)
+        story = Article(title=live.title, paragraphs=[*live.paragraphs, note],
+                        published=live.published, canonical_url=url)
+        body = b"<html>the live blog, once more</html>"
+        result = archive.record(Capture(
+            url=url, final_url=url, fetched_at="2026-03-20T10:30:00+00:00", status=200,
+            body=body, body_sha256=hashlib.sha256(body).hexdigest(), article=story,
+            identity=url, story_hash=story_hash(story)))
+        assert result.outcome == "new_version"
+        assert db["update_texts"].count == stored + 1
+        keys = [r[0] for r in db.execute(
+            "select update_key from updates where article_id = ? and version = ? order by seq",
+            [article["id"], article["current_version"]])]
+        rows = db.execute("select update_key, text from updates where article_id = ? and "
+                          "version = ? order by seq", [article["id"], result.version]).fetchall()
+        assert [r[0] for r in rows[:-1]] == keys and rows[-1] == (max(keys) + 1, note)
+        assert db.execute(UPDATES).fetchall()[:len(before["updates"])] == before["updates"]
+        db.execute("insert into updates_fts (updates_fts, rank) values ('integrity-check', 1)")
+        [(_, version_id, snippet)] = db.execute(RECALLED, ["refunds"]).fetchall()
+        assert snippet == "…30 a.m.: [Refunds] are on the way."
+        assert version_id == db.execute("select id from versions where article_id = ? and "
+                                        "version = ?", [article["id"], result.version]
+                                        ).fetchone()[0]

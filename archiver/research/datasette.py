@@ -55,7 +55,8 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "updates": {
         "description": "Updates, corrections and editor's notes, repeated in every version "
-                       "that shows them; update_key follows one note across versions.",
+                       "that shows them; update_key follows one note across versions. "
+                       "A view over update_rows, whose texts are stored once each.",
         "facets": ["kind", "position"],
         "columns": {
             "kind": "update, correction, editors_note or clarification",
@@ -91,6 +92,9 @@ TABLES: dict[str, dict[str, Any]] = {
     # the captures view's rows and what they refer to (m030): read captures instead
     "capture_rows": {"hidden": True},
     "header_sets": {"hidden": True},
+    # the updates view's rows and texts (m033): read updates instead
+    "update_rows": {"hidden": True},
+    "update_texts": {"description": "Every distinct update text, stored once."},
     "urls": {"description": "Every URL a capture asked for or landed on, stored once."},
     "events": {"description": "Removals, restorations, returns to an earlier version.",
                "facets": ["kind"]},

@@ -304,6 +304,48 @@ def m032_text_indexes_by_statement(db: Database) -> None:
 
 
 @migrations()
+def m033_update_texts_once(db: Database) -> None:
+    """Update rows, compact (archiver/storage/updates.py): a live blog's new version repeats
+    nearly every update of the version before, text and all. Each distinct update text is
+    now stored once (`update_texts`, keyed as paragraphs are), the rows move to
+    `update_rows` (`text_id` for `text`), and `updates` becomes a view with the columns and
+    values it always had. `updates_fts` indexes the view, rowid = `updates.id` as before:
+    an FTS5 index over a view names its rowid column, so it is made again and rebuilt."""
+    from archiver.storage.updates import COLUMNS, write_update_rows
+
+    conn = db.conn
+    conn.execute("create table update_texts (id integer primary key, key integer not null, "
+                 "text text not null)")
+    conn.execute("create index idx_update_texts_key on update_texts (key)")
+    conn.execute(
+        "create table update_rows (id integer primary key, "
+        "article_id integer references articles(id), "
+        "version_id integer references versions(id), version integer, seq integer, "
+        "update_key integer, first_version integer, kind text, position text, marker text, "
+        "text_id integer references update_texts(id), stated_time text, start integer, "
+        "[end] integer)")
+    old = conn.execute(f"select {', '.join(f'[{c}]' for c in COLUMNS)} from updates "
+                       "order by id")
+    while batch := old.fetchmany(1000):
+        write_update_rows(conn, [dict(zip(COLUMNS, row)) for row in batch])
+
+    conn.execute("drop table updates_fts")
+    conn.execute("drop table updates")  # its indexes and its FTS triggers with it
+    conn.execute("create index idx_update_rows_version on update_rows (version_id)")
+    conn.execute("create index idx_update_rows_article_update_key "
+                 "on update_rows (article_id, update_key)")
+    conn.execute("create index idx_update_rows_kind on update_rows (kind)")
+    conn.execute(
+        "create view updates as select r.id, r.article_id, r.version_id, r.version, r.seq, "
+        "r.update_key, r.first_version, r.kind, r.position, r.marker, "
+        "(select t.text from update_texts t where t.id = r.text_id) as text, "
+        "r.stated_time, r.start, r.[end] from update_rows r")
+    conn.execute("create virtual table updates_fts using fts5 (text, content='updates', "
+                 "content_rowid='id', tokenize='unicode61')")
+    conn.execute("insert into updates_fts (updates_fts) values ('rebuild')")
+
+
+@migrations()
 def m034_body_levels(db: Database) -> None:
     """`bodies.level`: the zstd level each body was compressed at, so that `archiver compact`
     (which recompresses bodies at rest at a slower level) knows which bodies it has done."""

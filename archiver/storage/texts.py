@@ -1,7 +1,10 @@
 """Version text stored as distinct paragraphs: each text once in `paragraphs`, each version
 an ordered list of paragraph ids in `version_paragraphs` (the `version_texts` view joins them
 back). Versions of one story repeat most of their paragraphs, so a new version costs the
-paragraphs it changed plus a few bytes per paragraph it kept."""
+paragraphs it changed plus a few bytes per paragraph it kept.
+
+The same store of distinct texts (a table of `id`, `key`, `text`, looked up by key) holds
+update texts too (`update_texts`, m033): `text_ids` writes either."""
 
 from __future__ import annotations
 
@@ -20,34 +23,48 @@ def paragraph_key(text: str) -> int:
 
 def stored_paragraphs(conn: sqlite3.Connection, texts) -> dict[str, int]:
     """text -> id for those of `texts` already in `paragraphs`."""
+    return stored_texts(conn, texts, "paragraphs")
+
+
+def stored_texts(conn: sqlite3.Connection, texts, table: str) -> dict[str, int]:
+    """text -> id for those of `texts` already in `table` (`paragraphs`, `update_texts`):
+    looked up by key, kept only when the text is the same (two texts may share a key)."""
     keys = {text: paragraph_key(text) for text in texts}
     known: dict[str, int] = {}
     wanted = sorted(set(keys.values()))
     for start in range(0, len(wanted), 500):  # under SQLite's limit on bound parameters
         chunk = wanted[start:start + 500]
         for pid, text in conn.execute(
-                f"select id, text from paragraphs where key in ({','.join('?' * len(chunk))})",
+                f"select id, text from {table} where key in ({','.join('?' * len(chunk))})",
                 chunk):
             if text in keys:
                 known.setdefault(text, pid)
     return known
 
 
+def text_ids(conn: sqlite3.Connection, texts: list[str], table: str) -> tuple[list[int],
+                                                                                list[int]]:
+    """The id of each text in `table`, inserting those not stored yet; and the ids of the
+    ones inserted (for the caller's full-text index, if it has one)."""
+    keys = {text: paragraph_key(text) for text in texts}
+    known = stored_texts(conn, keys, table)
+    new = []
+    for text in keys:
+        if text not in known:
+            known[text] = conn.execute(f"insert into {table} (key, text) values (?, ?)",
+                                       [keys[text], text]).lastrowid
+            new.append(known[text])
+    return [known[text] for text in texts], new
+
+
 def paragraph_ids(conn: sqlite3.Connection, texts: list[str], index: bool = True
                   ) -> list[int]:
     """The id of each text in `paragraphs`, inserting those not stored yet, and indexing them
     for full-text search (`paragraphs_fts`) unless `index` is false."""
-    keys = {text: paragraph_key(text) for text in texts}
-    known = stored_paragraphs(conn, keys)
-    new = []
-    for text in keys:
-        if text not in known:
-            known[text] = conn.execute("insert into paragraphs (key, text) values (?, ?)",
-                                       [keys[text], text]).lastrowid
-            new.append(known[text])
+    ids, new = text_ids(conn, texts, "paragraphs")
     if index:
         index_paragraphs(conn, new)
-    return [known[text] for text in texts]
+    return ids
 
 
 def index_paragraphs(conn: sqlite3.Connection, ids: list[int]) -> None:

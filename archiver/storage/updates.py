@@ -1,5 +1,11 @@
 """Update tracking in the archive: which stored update each update of a new version
-continues (keeping its `update_key`), worked out before the write lock is taken."""
+continues (keeping its `update_key`), worked out before the write lock is taken.
+
+Update rows are stored compact (m033): a live blog's new version repeats nearly every update
+of the version before, so each distinct update text is stored once (`update_texts`, by the
+paragraphs' key) and a row of `update_rows` names it by id. The `updates` view gives the
+columns and values an update row always had; `updates_fts` indexes it (rowid = `updates.id`).
+"""
 
 from __future__ import annotations
 
@@ -12,9 +18,15 @@ from archiver.article import Article
 from archiver.changes import Update, link_updates, version_updates
 from archiver.changes.models import Comparison
 from archiver.storage.connection import rows
+from archiver.storage.texts import text_ids
 
-COLUMNS = ("article_id", "version_id", "version", "seq", "update_key", "first_version", "kind",
-           "position", "marker", "text", "stated_time", "start", "end")
+# The `updates` view's columns, in its order (the table's before m033); `update_rows` has
+# `text_id` in place of `text`.
+COLUMNS = ("id", "article_id", "version_id", "version", "seq", "update_key", "first_version",
+           "kind", "position", "marker", "text", "stated_time", "start", "end")
+ROW_COLUMNS = tuple("text_id" if c == "text" else c for c in COLUMNS)
+INSERT_ROW = (f"insert into update_rows ({', '.join(f'[{c}]' for c in ROW_COLUMNS)}) "
+              f"values ({', '.join('?' for _ in ROW_COLUMNS)})")
 
 
 def plan_updates(db: Database, aid: int, number: int, story: Article, comparison: Comparison,
@@ -49,13 +61,21 @@ def plan_updates(db: Database, aid: int, number: int, story: Article, comparison
 
 def insert_updates(conn: sqlite3.Connection, version_id: int, rows: list[dict[str, Any]]
                    ) -> None:
-    conn.executemany(
-        f"insert into updates ({', '.join(f'[{c}]' for c in COLUMNS)}) "
-        f"values ({', '.join('?' for _ in COLUMNS)})",
-        [[version_id if c == "version_id" else row[c] for c in COLUMNS] for row in rows])
+    """Write the update rows of a new version: their texts not stored yet into
+    `update_texts`, the rows into `update_rows`, and the rows into the full-text index."""
+    write_update_rows(conn, [{**row, "id": None, "version_id": version_id} for row in rows])
     if rows:  # into the full-text index in one statement (m032)
         conn.execute("insert into updates_fts (rowid, text) select id, text from updates "
                      "where version_id = ?", [version_id])
+
+
+def write_update_rows(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
+    """Rows given by the `updates` view's columns (`id` None: a new row) into `update_rows`,
+    each text by its id in `update_texts` (a text of None stays None)."""
+    texts = list(dict.fromkeys(row["text"] for row in rows if row["text"] is not None))
+    ids = dict(zip(texts, text_ids(conn, texts, "update_texts")[0]))
+    conn.executemany(INSERT_ROW, [[ids.get(row["text"]) if c == "text_id" else row[c]
+                                   for c in ROW_COLUMNS] for row in rows])
 
 
 def _older_updates(db: Database, aid: int, previous: list[dict]) -> list[dict[str, Any]]:
