@@ -17,6 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
+import time
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -31,6 +34,8 @@ from archiver.normalize import normalize_article, site_of, story_hash
 from archiver.templates import TemplateBook
 
 logger = logging.getLogger(__name__)
+
+WATCH_SECONDS = 0.5  # how often a worker looks whether its crawl is still there
 
 
 class Story(NamedTuple):
@@ -162,6 +167,17 @@ def _start(templates: dict[str, str] | None) -> None:
     global _reading
     _reading = Reading(None if templates is None else
                        {site: SiteTemplate.from_json(data) for site, data in templates.items()})
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True,
+                     name="exit-with-crawl").start()
+
+
+def _exit_with(crawl: int) -> None:
+    """End this worker once the crawl that started it is gone. A crawl killed by SIGKILL
+    cannot stop its workers, and a worker waits on its task queue for ever (it holds that
+    queue's write end itself): scheduled crawls killed that way would pile them up."""
+    while os.getppid() == crawl:
+        time.sleep(WATCH_SECONDS)
+    os._exit(0)
 
 
 def _ready() -> None:

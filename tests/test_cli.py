@@ -169,3 +169,15 @@ def test_diff_finds_the_url_however_it_was_copied(tmp_path):
     result = CliRunner().invoke(main, ["diff", URL.rstrip("/"), "--json", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["url"] == URL
+
+
+def test_clip_cuts_at_a_word_or_inside_a_first_word_too_long():
+    """`archiver runs` shows what a run was asked: a list of URLs is one long word, which
+    `textwrap.shorten` alone reduces to a bare '…'."""
+    from archiver.cli import clip
+
+    asked = "feeds=" + ",".join(f"https://site{n}.example/feed.xml" for n in range(5))
+    assert clip(asked + " revisit=due", 90) == asked[:89] + "…"
+    assert clip("one two three", 9) == "one two…"
+    assert clip("  short  text ", 90) == "short text"
+    assert clip(None, 10) == ""

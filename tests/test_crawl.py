@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from pathlib import Path
 
 from archiver.localsite import LocalSite
 from archiver.storage import Archive, queries
@@ -290,7 +291,7 @@ def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_completes_held_pag
     _SlowSite.slow = {a["path"]: rank for s in manifest["sites"]
                       for rank, a in enumerate(s["articles"])}
     rng = random.Random(8)
-    killed_while_held = 0
+    killed_while_held = orphans_ended = 0
     for trial in range(4):
         db = tmp_path / f"trial{trial}.db"
         _SlowSite.delay = 0.6
@@ -314,8 +315,10 @@ def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_completes_held_pag
             # Half the trials die while pages are still held, half later on (completing them,
             # storing others, saving templates...).
             time.sleep(rng.uniform(0, 0.2) if trial % 2 == 0 else rng.uniform(0.2, 2.0))
+            left = _descendants(crawl.pid)
             crawl.send_signal(signal.SIGKILL)
             crawl.wait(timeout=30)
+            orphans_ended += _all_end(left, seconds=20)
             with closing(sqlite3.connect(db)) as con:
                 killed_while_held += bool(con.execute(
                     "select 1 from captures where outcome = 'held'").fetchone())
@@ -334,3 +337,42 @@ def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_completes_held_pag
         assert articles == sum(len(s["articles"]) for s in manifest["sites"])
         assert not any(block in text for text in texts), f"trial {trial}"
     assert killed_while_held  # the scenario the test is about did happen
+    assert orphans_ended == 4  # the page readers of every killed crawl ended with it
+
+
+def _descendants(pid: int) -> list[int]:
+    """Live descendants of `pid` (Linux /proc): the crawl's page reader, and the like."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids = [int(k) for k in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for kid in kids:
+            out += [kid, *_descendants(kid)]
+    return out
+
+
+def _all_end(pids: list[int], seconds: float) -> bool:
+    """Whether every process of `pids` ends within `seconds` (none left running)."""
+    import os
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = []
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":
+                alive.append(pid)
+            else:  # a zombie: ended, its parent (reparented to us or init) reaps it
+                try:
+                    os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    pass
+        if not alive:
+            return bool(pids)
+        time.sleep(0.1)
+    return False

@@ -86,6 +86,11 @@ def test_search_filters_and_odd_queries(demo_archive):
     [hit] = run_json(demo_archive, "search", "7.4.2")
     assert hit["url"] == url_of(demo_archive, TESSELLATE)
     assert run_json(demo_archive, "search", "Keyfold (vault") != []
+    [risc] = run_json(demo_archive, "search", "RISC-V")  # `-V` would be a column filter
+    assert "RISC-V" in risc["title"]
+    for odd in ("2-nanometer", 'firmware"', "*", "firmware:", "RISC-V --kind"):
+        assert isinstance(run_json(demo_archive, "search", odd), list), odd
+    assert isinstance(run_json(demo_archive, "search", "RISC-V", "--kind", "correction"), list)
     bad = CliRunner().invoke(main, ["search", "x", "--since", "soon", "--db", str(demo_archive)])
     assert bad.exit_code == 2 and "--since" in bad.output
     assert "no match" in run(demo_archive, "search", "zyzzyvaqq")

@@ -77,8 +77,12 @@ def main() -> None:
 
 
 def clip(text: str | None, width: int) -> str:
-    """One line of at most `width` characters, cut at a word, for terminal reports."""
-    return shorten(text or "", width, placeholder="…")
+    """One line of at most `width` characters, cut at a word, for terminal reports; within
+    the first word when that alone is too long (a list of URLs is one word)."""
+    line = shorten(text or "", width, placeholder="…")
+    if line == "…":
+        return " ".join(text.split())[:width - 1] + "…"
+    return line
 
 
 # Command modules register themselves on `main`; imported last, after what they use.

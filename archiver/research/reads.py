@@ -99,11 +99,14 @@ def search(archive: Archive, words: str, *, site: str | None = None, since: str 
     clarification) counts."""
     try:
         return _search(archive, words, site, since, until, kind, limit, every_version)
-    except sqlite3.OperationalError as exc:
-        if "fts5" not in str(exc) and "syntax" not in str(exc):
+    except sqlite3.OperationalError:
+        # FTS5 reads `RISC-V` as column V, `word:` as a column filter, a lone `"` as an open
+        # string: any error of the query's syntax. Quoted word by word, the query is text;
+        # an error that is not the query's comes back the second time.
+        quoted = fts_query(words)
+        if quoted == words:
             raise
-        return _search(archive, fts_query(words), site, since, until, kind, limit,
-                       every_version)
+        return _search(archive, quoted, site, since, until, kind, limit, every_version)
 
 
 def _search(archive, query, site, since, until, kind, limit, every_version) -> list[Row]:
