@@ -30,6 +30,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
@@ -351,12 +352,25 @@ def discovery_problem(response: Response) -> str | None:
 
 
 def page_links(response: Response, limit: int) -> tuple[int, list[str]]:
-    """How many links a page has, and the first `limit` distinct ones (href values): a page
-    of 100,000 links costs one count, not 100,000 URL objects."""
+    """How many distinct links (href values) a page has, and the first `limit` of them. A
+    link repeated (a story under its picture and its headline) is one link, so only distinct
+    links past the limit are cut. A page of 100,000 links costs one count and, only when the
+    count passes the limit, one list of plain strings: never 100,000 Selector objects."""
     anchors = "//a[@href] | //area[@href]"
-    total = int(float(response.xpath(f"count({anchors})").get() or 0))
-    hrefs = response.xpath(f"({anchors})[position() <= {int(limit)}]/@href").getall()
-    return total, list(dict.fromkeys(h.strip() for h in hrefs if h.strip()))
+    raw = int(float(response.xpath(f"count({anchors})").get() or 0))
+    if raw <= limit:
+        hrefs = _distinct(response.xpath(f"({anchors})/@href").getall())
+        return len(hrefs), hrefs
+    hrefs = _distinct(_ALL_HREFS(response.selector.root))
+    return len(hrefs), hrefs[:limit]
+
+
+_ALL_HREFS = etree.XPath("//a/@href | //area/@href", smart_strings=False)
+
+
+def _distinct(hrefs: Iterable[str]) -> list[str]:
+    """Href values stripped, empty ones dropped, each once, in page order."""
+    return list(dict.fromkeys(h for h in map(str.strip, hrefs) if h))
 
 
 def sitemap_kind(body: bytes) -> str | None:
