@@ -8,6 +8,7 @@ Spider arguments (comma-separated lists):
               section links are followed up to `depth` levels (ARCHIVER_START_DEPTH, 2)
     since     skip sitemap entries whose lastmod is older: a date ("2026-11-01"), a time
               with zone, or an age ("48h", "7d"); entries without lastmod are kept
+              (a sitemap whose every entry is older gave nothing to do: not a failure)
     depth     how many section links deep `start` pages are followed
     revisit   "all" (or "1") to fetch again every article already in the archive (of
               the sites named by the other arguments, or of all sites when none are given),
@@ -89,6 +90,7 @@ class NewsSpider(SitemapSpider):
         self.revisits: list[Revisit] = []
         self.sitemaps_followed = 0
         self.sitemaps_seen: set[str] = set()
+        self.entries_too_old = 0  # of the sitemap being read (see _parse_sitemap)
         # Modified times feeds and sitemaps give for stories (archiver/revisit.py reads them).
         self.hints: dict[str, str] = {}
 
@@ -247,7 +249,13 @@ class NewsSpider(SitemapSpider):
                 return
         found = again = 0
         try:
-            for request in super()._parse_sitemap(response):
+            self.entries_too_old = 0  # sitemap_filter counts them while the sitemap is read
+            requests = list(super()._parse_sitemap(response))
+            too_old = self.entries_too_old
+            if too_old:
+                self.logger.info("Sitemap %s: %d entries older than since= skipped",
+                                 asked_url(response), too_old)
+            for request in requests:
                 if request.callback == self.parse_article:
                     found += 1
                     yield self._article_request(request.url, source="sitemaps")
@@ -266,7 +274,7 @@ class NewsSpider(SitemapSpider):
         except Exception as exc:  # hostile XML must not stop the crawl
             yield self._discovery_failed(response, f"unreadable: {exc}", "sitemaps")
             return
-        if not found:
+        if not found and not too_old:  # entries skipped as too old are not a failure
             reason = (f"lists only sitemaps already read ({again}): itself, or a loop" if again
                       else "no sitemap entries (robots.txt names none, or an empty <urlset>)")
             yield self._discovery_failed(response, reason, "sitemaps")
@@ -282,6 +290,7 @@ class NewsSpider(SitemapSpider):
                 self._hint(entry["loc"], entry.get("lastmod"))
                 yield entry
             else:
+                self.entries_too_old += 1
                 self.crawler.stats.inc_value("archiver/sitemap_entries_too_old")
 
     def parse_listing(self, response: Response, depth_left: int = 0) -> Iterable[Any]:
