@@ -225,8 +225,11 @@ class NewsSpider(SitemapSpider):
         self.crawler.stats.inc_value(f"archiver/cut/{what}", found - kept)
 
     def _hint(self, url: str, modified: str | None) -> None:
+        """Keep a modified time for archiver.revisit; one in the future counts as now (the
+        moment the feed or sitemap was read, before the story is fetched from it)."""
         when = modified_time(modified)
         if when:
+            when = min(when, now_iso())
             key = normalize_url(url)
             self.hints[key] = max(self.hints.get(key, when), when)
 
