@@ -11,7 +11,9 @@ ARCHIVER_REVISIT_RETRY hours, then twice as long after each further failure (at 
 days), and no longer once it has been failing for ARCHIVER_REVISIT_GIVE_UP days
 (`revisit=all` still fetches it, and a story that comes back is restored). A feed or sitemap
 that says a story was modified after its last fetch (`lastmod`, `<updated>`) makes it due at
-once, whatever its backoff.
+once, whatever its backoff. A modified time later than the moment the feed or sitemap was
+read (a date in the future) counts as that moment: it can pull a story forward, never push
+it back.
 
 Every revisit is a conditional request when the server gave validators: a 304 answer costs
 no body and counts as a capture of the live version.
@@ -93,8 +95,8 @@ def next_due(row: dict[str, Any], now: datetime, backoff: Backoff = Backoff()) -
 
     if fetched is None:
         return due(now, "no fetch on record")
-    if hint is not None and hint > fetched:
-        return due(max(hint, fetched), "feed or sitemap says it was modified")
+    if hint is not None and hint > fetched:  # due at once: a future date never postpones it
+        return due(min(hint, now), "feed or sitemap says it was modified")
     if failures:
         failing_since = parse_instant(row.get("failing_since"), timezone.utc) or fetched
         if now - failing_since > backoff.give_up:

@@ -69,7 +69,9 @@ class RunRecorder:
     @classmethod
     def from_crawler(cls, crawler):
         # With no archive (ARCHIVER_DB empty) nothing is recorded, but the exit status holds.
-        recorder = cls(crawler, crawler.settings.get("ARCHIVER_DB") or "")
+        # `archiver enqueue` (ARCHIVER_REDIS_ONLY_ENQUEUE) is no crawl: it records no run.
+        enqueue_only = crawler.settings.getbool("ARCHIVER_REDIS_ONLY_ENQUEUE")
+        recorder = cls(crawler, "" if enqueue_only else crawler.settings.get("ARCHIVER_DB") or "")
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)

@@ -8,6 +8,7 @@ Spider arguments (comma-separated lists):
               section links are followed up to `depth` levels (ARCHIVER_START_DEPTH, 2)
     since     skip sitemap entries whose lastmod is older: a date ("2026-11-01"), a time
               with zone, or an age ("48h", "7d"); entries without lastmod are kept
+              (a sitemap whose every entry is older gave nothing to do: not a failure)
     depth     how many section links deep `start` pages are followed
     revisit   "all" (or "1") to fetch again every article already in the archive (of
               the sites named by the other arguments, or of all sites when none are given),
@@ -30,6 +31,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
@@ -88,6 +90,7 @@ class NewsSpider(SitemapSpider):
         self.revisits: list[Revisit] = []
         self.sitemaps_followed = 0
         self.sitemaps_seen: set[str] = set()
+        self.entries_too_old = 0  # of the sitemap being read (see _parse_sitemap)
         # Modified times feeds and sitemaps give for stories (archiver/revisit.py reads them).
         self.hints: dict[str, str] = {}
 
@@ -222,8 +225,11 @@ class NewsSpider(SitemapSpider):
         self.crawler.stats.inc_value(f"archiver/cut/{what}", found - kept)
 
     def _hint(self, url: str, modified: str | None) -> None:
+        """Keep a modified time for archiver.revisit; one in the future counts as now (the
+        moment the feed or sitemap was read, before the story is fetched from it)."""
         when = modified_time(modified)
         if when:
+            when = min(when, now_iso())
             key = normalize_url(url)
             self.hints[key] = max(self.hints.get(key, when), when)
 
@@ -246,7 +252,13 @@ class NewsSpider(SitemapSpider):
                 return
         found = again = 0
         try:
-            for request in super()._parse_sitemap(response):
+            self.entries_too_old = 0  # sitemap_filter counts them while the sitemap is read
+            requests = list(super()._parse_sitemap(response))
+            too_old = self.entries_too_old
+            if too_old:
+                self.logger.info("Sitemap %s: %d entries older than since= skipped",
+                                 asked_url(response), too_old)
+            for request in requests:
                 if request.callback == self.parse_article:
                     found += 1
                     yield self._article_request(request.url, source="sitemaps")
@@ -265,7 +277,7 @@ class NewsSpider(SitemapSpider):
         except Exception as exc:  # hostile XML must not stop the crawl
             yield self._discovery_failed(response, f"unreadable: {exc}", "sitemaps")
             return
-        if not found:
+        if not found and not too_old:  # entries skipped as too old are not a failure
             reason = (f"lists only sitemaps already read ({again}): itself, or a loop" if again
                       else "no sitemap entries (robots.txt names none, or an empty <urlset>)")
             yield self._discovery_failed(response, reason, "sitemaps")
@@ -281,6 +293,7 @@ class NewsSpider(SitemapSpider):
                 self._hint(entry["loc"], entry.get("lastmod"))
                 yield entry
             else:
+                self.entries_too_old += 1
                 self.crawler.stats.inc_value("archiver/sitemap_entries_too_old")
 
     def parse_listing(self, response: Response, depth_left: int = 0) -> Iterable[Any]:
@@ -351,12 +364,25 @@ def discovery_problem(response: Response) -> str | None:
 
 
 def page_links(response: Response, limit: int) -> tuple[int, list[str]]:
-    """How many links a page has, and the first `limit` distinct ones (href values): a page
-    of 100,000 links costs one count, not 100,000 URL objects."""
+    """How many distinct links (href values) a page has, and the first `limit` of them. A
+    link repeated (a story under its picture and its headline) is one link, so only distinct
+    links past the limit are cut. A page of 100,000 links costs one count and, only when the
+    count passes the limit, one list of plain strings: never 100,000 Selector objects."""
     anchors = "//a[@href] | //area[@href]"
-    total = int(float(response.xpath(f"count({anchors})").get() or 0))
-    hrefs = response.xpath(f"({anchors})[position() <= {int(limit)}]/@href").getall()
-    return total, list(dict.fromkeys(h.strip() for h in hrefs if h.strip()))
+    raw = int(float(response.xpath(f"count({anchors})").get() or 0))
+    if raw <= limit:
+        hrefs = _distinct(response.xpath(f"({anchors})/@href").getall())
+        return len(hrefs), hrefs
+    hrefs = _distinct(_ALL_HREFS(response.selector.root))
+    return len(hrefs), hrefs[:limit]
+
+
+_ALL_HREFS = etree.XPath("//a/@href | //area/@href", smart_strings=False)
+
+
+def _distinct(hrefs: Iterable[str]) -> list[str]:
+    """Href values stripped, empty ones dropped, each once, in page order."""
+    return list(dict.fromkeys(h for h in map(str.strip, hrefs) if h))
 
 
 def sitemap_kind(body: bytes) -> str | None:

@@ -215,3 +215,30 @@ def test_retry_after_is_honoured(fixture_site, crawl, db_path):
         outcomes = [r["outcome"] for r in archive.db.query("select outcome from captures "
                                                            "where url like '%recalls%'")]
     assert outcomes == ["new_version"]
+
+
+# 13 anchors, 10 distinct links: a story under its picture, its headline and "read more".
+REPEATED_LINKS = "<html><body>" + "".join(f'<a href="{href}">x</a>' for href in [
+    RECALL, RECALL, RECALL, "/2026/03/router-firmware-flaw-patched/",
+    "/2026/03/router-firmware-flaw-patched/", "/security/", "/hardware/", "/about/",
+    "/tag/a/", "/tag/b/", "/tag/c/", "/tag/d/", "https://elsewhere.example/"]) + "</body></html>"
+
+
+@pytest.mark.parametrize("limit, cut", [(None, 0), (10, 0), (9, 1)])
+def test_a_repeated_link_is_one_link_not_a_cut(limit, cut, crawl, db_path):
+    with LocalSite([FIXTURES / "site" / "base"],
+                   routes={"/home/": _page(REPEATED_LINKS)}) as site:
+        limits = ["-s", f"ARCHIVER_MAX_LINKS_PER_PAGE={limit}"] if limit else []
+        result = crawl(db_path, "-a", f"start={site.url('/home/')}", "-a", "depth=0", *limits)
+    warnings = [line for line in result.stderr.splitlines()
+                if "ARCHIVER_MAX_LINKS_PER_PAGE" in line and "WARNING" in line]
+    with Archive.open(db_path) as archive:
+        [run] = archive.db.query("select cuts from runs")
+        fetched = {r["url"] for r in archive.db.query("select url from captures")}
+    assert {site.url(RECALL), site.url("/2026/03/router-firmware-flaw-patched/")} <= fetched
+    if cut:
+        [line] = warnings
+        assert "has 10 links; the first 9 are used" in line
+        assert run["cuts"] == '{"links": 1}'
+    else:
+        assert warnings == [] and run["cuts"] in (None, "{}"), (warnings, run["cuts"])

@@ -259,6 +259,53 @@ def test_a_feed_or_sitemap_hint_pulls_a_story_forward(archive):
     assert "modified" in pulled.reason
 
 
+FUTURE = "2030-01-01T00:00:00+00:00"
+
+
+def test_a_future_modified_time_makes_a_story_due_at_once_never_later(archive):
+    from datetime import datetime, timezone
+
+    from archiver.revisit import next_due
+    from archiver.storage.revisits import record_hints
+
+    now = datetime(2026, 3, 22, tzinfo=timezone.utc)
+    row = {"url": STORY, "last_fetch": _day(20), "last_change": _day(0), "hint": FUTURE}
+    assert next_due(row, now).due_at == now
+    _story(archive, STORY, _day(0))
+    _story(archive, STORY, _day(20))
+    # As an archive made before this rule holds it: a 2030 hint seen on day 21.
+    with archive.writing():
+        archive.db.conn.execute("insert into revisit_hints (url, modified, source, seen_at) "
+                                "values (?, ?, 'feeds', ?)", (STORY, FUTURE, _day(21)))
+    pulled = _due(archive, 22)[STORY]
+    assert pulled.due_at.isoformat(timespec="seconds") == _day(21), pulled
+    assert "modified" in pulled.reason
+    _story(archive, STORY, _day(22))  # fetched after the hint was seen: the usual schedule
+    assert _due(archive, 22)[STORY].due_at.isoformat(timespec="seconds") == _day(27.5)
+    record_hints(archive, {STORY: FUTURE}, "feeds", _day(23))  # seen again, still 2030
+    [kept] = archive.db.query("select modified from revisit_hints")
+    assert kept["modified"] == _day(23)
+    assert _due(archive, 24)[STORY].due_at.isoformat(timespec="seconds") == _day(23)
+
+
+def test_a_feed_dated_in_the_future_does_not_postpone_its_story(fixture_site, crawl, db_path):
+    from datetime import datetime, timedelta, timezone
+
+    feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+      <item><link>{fixture_site.base}{RECALL}</link>
+        <pubDate>Tue, 01 Jan 2030 10:00:00 +0000</pubDate></item></channel></rss>""".encode()
+    fixture_site.routes["/future-feed.xml"] = lambda: (
+        200, {"Content-Type": "application/rss+xml"}, feed)
+    crawl(db_path, "-a", f"feeds={fixture_site.url('/future-feed.xml')}")
+    [due] = json.loads(_cli("due", "--all", "--json", "--db", str(db_path)).output)
+    due_at = datetime.fromisoformat(due["due_at"])
+    assert due_at <= datetime.now(timezone.utc) + timedelta(minutes=15), due
+    assert due["reason"].startswith("unchanged for"), due  # the usual schedule
+    with Archive.open(db_path) as archive:
+        [hint] = archive.db.query("select modified, seen_at from revisit_hints")
+    assert hint["modified"] <= hint["seen_at"] and not hint["modified"].startswith("2030")
+
+
 def test_failures_and_due_commands(db_path):
     from datetime import datetime, timedelta, timezone
 

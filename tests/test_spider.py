@@ -152,3 +152,42 @@ def test_bad_arguments_give_one_error_line_and_no_crawl(fixture_site, crawl, db_
     assert "Nothing crawled: since='last tuesday'" in result.stderr
     assert "Nothing crawled: revisit='sometimes'" in result.stderr
     assert "Traceback" not in result.stderr and RECALL not in fixture_site.requests
+
+
+OLD_URLSET = """<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>__BASE__/2026/03/chipmaker-recalls-batteries/</loc><lastmod>2026-03-02</lastmod></url>
+<url><loc>__BASE__/2026/03/router-firmware-flaw-patched/</loc><lastmod>2026-03-03</lastmod></url>
+</urlset>"""
+OLD_INDEX = """<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>__BASE__/old-urlset.xml</loc><lastmod>2026-03-03</lastmod></sitemap>
+</sitemapindex>"""
+OLD_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><link>__BASE__/2026/03/chipmaker-recalls-batteries/</link>
+<pubDate>Mon, 02 Mar 2026 09:00:00 GMT</pubDate></item></channel></rss>"""
+
+
+def test_entries_older_than_since_are_not_a_failure(crawl, db_path):
+    """A healthy sitemap (or index) whose every entry is older than since= gave nothing to do:
+    no failed capture, no 'unusable' warning, exit 0, one INFO line per sitemap."""
+    from archiver.localsite import LocalSite
+
+    def xml(text):
+        return lambda: (200, {"Content-Type": "application/xml"},
+                        text.replace("__BASE__", site.base).encode())
+
+    with LocalSite([BASE]) as site:
+        site.routes.update({"/old-urlset.xml": xml(OLD_URLSET), "/old-index.xml": xml(OLD_INDEX),
+                            "/old-feed.xml": xml(OLD_FEED)})
+        sitemaps = f"sitemaps={site.url('/old-urlset.xml')},{site.url('/old-index.xml')}"
+        result = crawl(db_path, "-a", sitemaps, "-a", "since=2026-11-01", expect=0)
+        assert "unusable" not in result.stderr and "sitemap_entries_too_old': 3" in result.stderr
+        skipped = [line for line in result.stderr.splitlines() if "older than since=" in line]
+        assert len(skipped) == 2 and all("INFO" in line for line in skipped), skipped
+        assert not [p for p in site.requests if p.startswith("/2026/")]
+        # since= is for sitemaps: a feed's entries are fetched whatever their date.
+        feed = crawl(db_path, "-a", f"feeds={site.url('/old-feed.xml')}",
+                     "-a", "since=2026-11-01", expect=0)
+        assert "unusable" not in feed.stderr and RECALL in site.requests
+    with Archive.open(db_path) as archive:
+        failed = list(archive.db.query("select url from captures where outcome = 'failed'"))
+    assert failed == []

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 
-from archiver.cli import db_option, main
+from archiver.cli import db_option, main, open_archive
 
 set_option = click.option(
     "-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
@@ -58,7 +59,9 @@ def enqueue(redis_url, db_path, urls, feeds, sitemaps, starts, since, revisit, d
     """Put article URLs, feeds, sitemaps, start pages or due revisits in the shared frontier.
 
     The workers (`scrapy crawl news -s ARCHIVER_REDIS_URL=...`) fetch them. Revisits are read
-    from the archive (--db), so run --due where the writer's archive is.
+    from the archive (--db), so run --due where the writer's archive is. Enqueuing is not a
+    crawl: it records no run, and it opens the archive only for --due or --revisit (which
+    need one that exists). An unreachable Redis is one error line and exit status 1.
     """
     from archiver.distributed.enqueue import enqueue as run
 
@@ -71,8 +74,36 @@ def enqueue(redis_url, db_path, urls, feeds, sitemaps, starts, since, revisit, d
         args["revisit"] = "due" if due else revisit
     if not args:
         raise click.UsageError("give URLs, --feed, --sitemap, --start or --due")
-    queued = run(redis_url, args, db_path=db_path, settings_overrides=_settings(settings))
-    click.echo(f"{queued} requests queued in {redis_url}")
+    overrides = {"ARCHIVER_DB": "", **_settings(settings)}  # no archive unless revisits
+    if "revisit" in args:
+        open_archive(db_path).close()  # a missing or foreign archive: one error line
+    else:
+        db_path = None
+    _check_reachable(redis_url)
+    queued = run(redis_url, args, db_path=db_path, settings_overrides=overrides)
+    click.echo(f"{queued} requests queued in {shown_url(redis_url)}")
+
+
+def _check_reachable(redis_url: str) -> None:
+    """Fail in one line, before any crawl machinery starts, when the frontier's Redis cannot
+    be reached (down, wrong port, wrong password, not a Redis URL)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=10, socket_timeout=10).ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise click.ClickException(f"Redis at {shown_url(redis_url)} cannot be used: "
+                                   f"{exc}") from None
+
+
+def shown_url(url: str) -> str:
+    """A Redis URL as it may be printed: its password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 def _settings(pairs: tuple[str, ...]) -> dict[str, str]:

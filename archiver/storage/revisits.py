@@ -42,7 +42,7 @@ select coalesce((select final_url from captures where id = l.validated), l.url) 
   (select etag from captures where id = l.validated) as etag,
   (select last_modified from captures where id = l.validated) as last_modified,
   coalesce(t.failures_in_row, 0) as failures_in_row, t.failing_since,
-  (select max(h.modified) from revisit_hints h
+  (select max(min(h.modified, coalesce(h.seen_at, h.modified))) from revisit_hints h
    where h.url = l.url or h.url in (select url from article_urls where article_id = l.id)
   ) as hint
 from live l
@@ -55,17 +55,23 @@ order by l.id
 def revisit_rows(archive: Archive) -> list[dict[str, Any]]:
     """Every article with the address that last served its live version, its last fetch (any
     outcome) and last change, that capture's validators, its failed fetches since the last
-    good one (and since when), and the latest modified time a feed or sitemap gave for it."""
+    good one (and since when), and the latest modified time a feed or sitemap gave for it
+    (each no later than when it was seen)."""
     return list(archive.db.query(_ROWS))
 
 
 def record_hints(archive: Archive, hints: dict[str, str], source: str, seen_at: str) -> None:
-    """Keep, per URL, the latest modified time a feed or sitemap gave (ISO 8601, UTC)."""
+    """Keep, per URL, the latest modified time a feed or sitemap gave (ISO 8601, UTC), never
+    later than when it was seen: a date in the future (2030) is a publisher's error that
+    would otherwise outrank every real one. A kept hint that is later than its own `seen_at`
+    (recorded before this rule) is brought down to it the next time the URL is seen."""
     if not hints:
         return
     with archive.writing():
         archive.db.conn.executemany(
-            "insert into revisit_hints (url, modified, source, seen_at) values (?, ?, ?, ?) "
-            "on conflict(url) do update set modified = max(modified, excluded.modified), "
+            "insert into revisit_hints (url, modified, source, seen_at) "
+            "values (?, min(?, ?), ?, ?) "
+            "on conflict(url) do update set "
+            "modified = max(min(modified, coalesce(seen_at, modified)), excluded.modified), "
             "source = excluded.source, seen_at = excluded.seen_at",
-            [(url, modified, source, seen_at) for url, modified in hints.items()])
+            [(url, modified, seen_at, source, seen_at) for url, modified in hints.items()])
