@@ -63,6 +63,15 @@ class SlowSite(LocalSite):
         return super().answer(path)
 
 
+def _name(n: int) -> str:
+    """A made-up word for the number `n`."""
+    syllables = ["ash", "bel", "cor", "dun", "elm", "fal", "gor", "hal"]
+    word = syllables[n % 8]
+    while n := n // 8:
+        word += syllables[n % 8]
+    return word.capitalize()
+
+
 def make_site(root: Path, stories: int, furniture: str = "") -> list[str]:
     """`stories` article pages and a feed of them; the story paths. `furniture`, when given,
     is a paragraph every story ends with (the site's own pitch, for its template to learn)."""
@@ -70,14 +79,16 @@ def make_site(root: Path, stories: int, furniture: str = "") -> list[str]:
     for n, path in enumerate(paths):
         page = root / path.strip("/") / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
+        town = _name(n)  # (in words: a block's fingerprint blanks its digits)
         paragraphs = "".join(
-            f"<p>Story {n}, paragraph {p}: the council of town {n} met on Tuesday and voted "
+            f"<p>Story {n}, paragraph {_name(p)}: the council of {town} met on Tuesday and voted "
             f"{p + 3} to {n % 4 + 1} on the new budget, after a debate that ran past midnight "
             f"and left residents of district {n * 7 + p} with more questions than answers.</p>"
             for p in range(4))
+        pitch = f"<p>{furniture}</p>" if furniture else ""
         page.write_text(f"<html><head><title>Story {n} of the council</title></head><body>"
                         f"<nav><a href='/'>Home</a></nav><article><h1>Story {n} of the "
-                        f"council</h1>{paragraphs}{f'<p>{furniture}</p>' if furniture else ''}</article><footer>(c) Town Crier</footer>"
+                        f"council</h1>{paragraphs}{pitch}</article><footer>(c) Town Crier</footer>"
                         "</body></html>", encoding="utf-8")
     items = "".join(f"<item><title>Story {n}</title><link>__BASE__{p}</link></item>"
                     for n, p in enumerate(paths))
