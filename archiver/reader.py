@@ -13,6 +13,11 @@ body, and read when their site's template is warm, or when the crawl runs dry. T
 the only copy of a held page, so a crawl stopped at any moment (even by SIGKILL) loses
 nothing: the next run loads the held captures it finds, learns from them, and completes each
 one in place.
+
+A worker of a fleet (`archiver.distributed`) shares its site templates with the other
+workers: a site is warm once the fleet has seen enough of its pages, and a worker reads a
+cold site's held pages only once the whole fleet is done fetching, so what is stored never
+depends on which worker fetched which page.
 """
 
 from __future__ import annotations

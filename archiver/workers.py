@@ -7,7 +7,9 @@ in the order they arrive and the worker's copy of the site's template stays exac
 a worker learns from is sent back as the (fingerprint, place) pairs it counted, and counted
 again into the crawl's own `TemplateBook`: the book the crawl decides on (is a site warm?),
 re-reads baselines with and saves at the end is always the workers' templates, a few pages
-behind at most.
+behind at most. A book shared by a fleet of crawls (`archiver.distributed.templates`) is
+told of every page counted here, and `catch_up` counts in the pages the others counted, in the
+book and in the worker process that reads the site.
 
 With `processes=0` pages are read in the crawl's own thread, on the book itself.
 """
