@@ -103,7 +103,7 @@ class PageReader:
     async def process_spider_output(self, response, result: AsyncIterator[Any]
                                     ) -> AsyncIterator[Any]:
         if response.meta.get(_RELEASE):
-            async for capture in self.release_all():
+            async for capture in self.release_all(response.meta[_RELEASE]):
                 yield capture
         async for item in result:
             if isinstance(item, Fetch):
@@ -115,9 +115,10 @@ class PageReader:
     def spider_idle(self) -> None:
         """The crawl ran dry with pages still held: read those it may read now."""
         if self.held:
-            if self._releasable():
+            sites = self._releasable()
+            if sites:
                 self.crawler.engine.crawl(Request("data:,", callback=_nothing, dont_filter=True,
-                                                  meta={_RELEASE: True, LOCAL_ONLY: True}))
+                                                  meta={_RELEASE: sites, LOCAL_ONLY: True}))
             raise DontCloseSpider
 
     def spider_closed(self) -> None:
@@ -205,13 +206,14 @@ class PageReader:
             else:
                 yield self._logged(capture)
 
-    async def release_all(self) -> AsyncIterator[Capture]:
-        for site in self._releasable():
+    async def release_all(self, sites: list[str] | None = None) -> AsyncIterator[Capture]:
+        """Read the held pages of `sites` (default: every site)."""
+        for site in list(self.held) if sites is None else sites:
             async for capture in self.release(site):
                 yield capture
 
     def _releasable(self) -> list[str]:
-        """The held sites to read now the crawl is idle: those whose template has warmed
+        """The held sites to read, the crawl being idle: those whose template has warmed
         meanwhile (a fleet's other workers learned it), and every one once no other crawl
         can teach their templates more. A worker of a fleet reads a cold site's pages only
         when the whole fleet is done fetching, whichever worker fetched which page."""
