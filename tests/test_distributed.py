@@ -370,20 +370,29 @@ def test_workers_that_split_a_new_sites_pages_read_them_with_one_warm_template(
     inflight = lambda: list(server.scan_iter(match="news:inflight:*"))  # noqa: E731
     with GatedSite(root, "/later.xml") as site:
         ingest = writer(redis_url, db, "--exit-when-idle", "1")
-        enqueue(redis_url, "--feed", site.url("/later.xml"))
-        b = worker(redis_url, tmp_path / "b.db", "-s", "CONCURRENT_REQUESTS=1",
-                   "-s", "DOWNLOAD_TIMEOUT=120")
-        wait_for(lambda: "/later.xml" in site.asked)  # B is busy with it, and takes no more
-        enqueue(redis_url, site.url(paths[0]), site.url(paths[1]))
-        a = worker(redis_url, tmp_path / "a.db")
-        # A fetched both and is done with them (its in-flight requests are gone): with a
-        # template of its own it would now read them as they are, pitch and all.
-        wait_for(lambda: (tmp_path / "a.db").exists() and capture_count(tmp_path / "a.db") == 2
-                 and len(inflight()) == 1)
-        site.opened.set()
-        finish(a)
-        finish(b)
-        finish(ingest)
+        started = [ingest]
+        try:
+            enqueue(redis_url, "--feed", site.url("/later.xml"))
+            b = worker(redis_url, tmp_path / "b.db", "-s", "CONCURRENT_REQUESTS=1",
+                       "-s", "DOWNLOAD_TIMEOUT=120")
+            started.append(b)
+            wait_for(lambda: "/later.xml" in site.asked)  # B is busy with it, takes no more
+            enqueue(redis_url, site.url(paths[0]), site.url(paths[1]))
+            a = worker(redis_url, tmp_path / "a.db")
+            started.append(a)
+            # A fetched both and is done with them (its in-flight requests are gone): with a
+            # template of its own it would now read them as they are, pitch and all.
+            wait_for(lambda: (tmp_path / "a.db").exists()
+                     and capture_count(tmp_path / "a.db") == 2 and len(inflight()) == 1)
+            site.opened.set()
+            for process in (a, b, ingest):
+                finish(process)
+        finally:
+            site.opened.set()
+            for process in started:
+                if process.poll() is None:
+                    process.kill()
+                    process.communicate()
     with Archive.open(db) as archive:
         stories = {urlsplit(r["url"]).path: queries.history(archive, r["url"])["versions"]
                    for r in archive.db.query("select url from articles")}
