@@ -13,6 +13,11 @@ body, and read when their site's template is warm, or when the crawl runs dry. T
 the only copy of a held page, so a crawl stopped at any moment (even by SIGKILL) loses
 nothing: the next run loads the held captures it finds, learns from them, and completes each
 one in place.
+
+A worker of a fleet (`archiver.distributed`) shares its site templates with the other
+workers: a site is warm once the fleet has seen enough of its pages, and a worker reads a
+cold site's held pages only once the whole fleet is done fetching, so what is stored never
+depends on which worker fetched which page.
 """
 
 from __future__ import annotations
@@ -98,7 +103,7 @@ class PageReader:
     async def process_spider_output(self, response, result: AsyncIterator[Any]
                                     ) -> AsyncIterator[Any]:
         if response.meta.get(_RELEASE):
-            async for capture in self.release_all():
+            async for capture in self.release_all(response.meta[_RELEASE]):
                 yield capture
         async for item in result:
             if isinstance(item, Fetch):
@@ -108,10 +113,12 @@ class PageReader:
                 yield item
 
     def spider_idle(self) -> None:
-        """The crawl ran dry with pages still held: read them with what is known now."""
+        """The crawl ran dry with pages still held: read those it may read now."""
         if self.held:
-            self.crawler.engine.crawl(Request("data:,", callback=_nothing, dont_filter=True,
-                                              meta={_RELEASE: True, LOCAL_ONLY: True}))
+            sites = self._releasable()
+            if sites:
+                self.crawler.engine.crawl(Request("data:,", callback=_nothing, dont_filter=True,
+                                                  meta={_RELEASE: sites, LOCAL_ONLY: True}))
             raise DontCloseSpider
 
     def spider_closed(self) -> None:
@@ -130,6 +137,7 @@ class PageReader:
             yield self._logged(capture)
             return
         site = site_of(fetch.final_url)
+        self.workers.catch_up(site)  # what the rest of a fleet learned of the site
         warm = self.templates is None or self.templates.is_warm(site)
         if warm and self.skip_seen and self._seen_before(capture):  # (a cold site's template learns from it)
             yield capture
@@ -198,10 +206,23 @@ class PageReader:
             else:
                 yield self._logged(capture)
 
-    async def release_all(self) -> AsyncIterator[Capture]:
-        for site in list(self.held):
+    async def release_all(self, sites: list[str] | None = None) -> AsyncIterator[Capture]:
+        """Read the held pages of `sites` (default: every site)."""
+        for site in list(self.held) if sites is None else sites:
             async for capture in self.release(site):
                 yield capture
+
+    def _releasable(self) -> list[str]:
+        """The held sites to read, the crawl being idle: those whose template has warmed
+        meanwhile (a fleet's other workers learned it), and every one once no other crawl
+        can teach their templates more. A worker of a fleet reads a cold site's pages only
+        when the whole fleet is done fetching, whichever worker fetched which page."""
+        for site in self.held:
+            self.workers.catch_up(site)
+        if _fleet_done(self.crawler):
+            return list(self.held)
+        return [site for site in self.held
+                if self.templates is None or self.templates.is_warm(site)]
 
     async def recover(self) -> AsyncIterator[Capture]:
         """Load the held captures an earlier run left (it stopped before reading them): learn
@@ -233,6 +254,13 @@ class PageReader:
         if self.archive is None and self.db_path:
             self.archive = Archive.open(self.db_path)
         return self.archive
+
+
+def _fleet_done(crawler) -> bool:
+    """Whether no other crawl sharing this one's templates may still learn a page: always
+    for a local crawl; for a worker, when its scheduler (the shared frontier) says so."""
+    done = getattr(crawler.engine.scheduler, "fleet_done", None)
+    return done is None or done()
 
 
 def _held_row(archive: Archive, capture_id: int) -> dict[str, Any] | None:

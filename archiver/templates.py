@@ -10,6 +10,7 @@ are stored without its repeated blocks.
 from __future__ import annotations
 
 from archiver.extract import SiteTemplate
+from archiver.extract.template import Placed
 from archiver.normalize import site_of
 from archiver.storage import Archive
 
@@ -42,6 +43,16 @@ class TemplateBook:
         """Whether the site's template has seen enough pages to tell its repeated blocks."""
         template = self.for_site(site)
         return len(template.pages) >= template.min_pages
+
+    # A crawl that shares its templates with other crawls (a fleet of workers) overrides these
+    # two; a local crawl is the only one to learn its sites.
+    def shared(self, url: str, placed: Placed) -> None:
+        """Tell the other crawls that this one counted a page (`placed`: what it counted)."""
+
+    def news(self, site: str) -> list[tuple[str, Placed]]:
+        """Count in the pages of `site` other crawls counted since the last call; the
+        (url, placed) of each, for the copies of this book's templates elsewhere."""
+        return []
 
     def save(self) -> None:
         with Archive.open(self.db_path) as archive:

@@ -7,7 +7,9 @@ in the order they arrive and the worker's copy of the site's template stays exac
 a worker learns from is sent back as the (fingerprint, place) pairs it counted, and counted
 again into the crawl's own `TemplateBook`: the book the crawl decides on (is a site warm?),
 re-reads baselines with and saves at the end is always the workers' templates, a few pages
-behind at most.
+behind at most. A book shared by a fleet of crawls (`archiver.distributed.templates`) is
+told of every page counted here, and `catch_up` counts in the pages the others counted, in the
+book and in the worker process that reads the site.
 
 With `processes=0` pages are read in the crawl's own thread, on the book itself.
 """
@@ -103,16 +105,31 @@ class PageWorkers:
 
     async def story(self, fetch: Fetch, learn: bool = False) -> Story:
         if not self.processes:
-            return self._here.story(fetch, learn)[0]
-        story, placed = await self._run(fetch, _story, learn)
-        self._count(fetch, placed)
+            story, placed = self._here.story(fetch, learn)
+        else:
+            story, placed = await self._run(fetch, _story, learn)
+            self._count(fetch, placed)
+        self._share(fetch, placed)
         return story
 
     async def learn(self, fetch: Fetch) -> None:
         if not self.processes:
-            self._here.learn(fetch)
+            placed = self._here.learn(fetch)
+        else:
+            placed = await self._run(fetch, _learn)
+            self._count(fetch, placed)
+        self._share(fetch, placed)
+
+    def catch_up(self, site: str) -> None:
+        """Count in the pages of `site` that other crawls sharing the book counted (a fleet
+        of workers), here and in the worker process that reads the site."""
+        if self.book is None:
             return
-        self._count(fetch, await self._run(fetch, _learn))
+        news = self.book.news(site)
+        if news and self.processes:
+            pool = self._pools[self._shard(site)]
+            if pool is not None:  # (a new one starts from the book, which has them)
+                pool.submit(_count, site, news)  # before any later page of the site
 
     def start(self) -> None:
         """Start every worker process now (a new process takes a second or more to import
@@ -124,10 +141,17 @@ class PageWorkers:
         if placed is not None and self.book is not None:
             self.book.for_url(fetch.final_url).count(placed, fetch.final_url)
 
+    def _share(self, fetch: Fetch, placed: Placed | None) -> None:
+        if placed and self.book is not None:
+            self.book.shared(fetch.final_url, placed)
+
+    def _shard(self, site: str) -> int:
+        return zlib.crc32(site.encode()) % self.processes
+
     async def _run(self, fetch: Fetch, task, *args):
         """Run `task(fetch, *args)` in the worker of the fetch's site; a worker that dies is
         replaced (from the book) and the page tried once more."""
-        shard = zlib.crc32(site_of(fetch.final_url).encode()) % self.processes
+        shard = self._shard(site_of(fetch.final_url))
         for attempt in (1, 2):
             pool = self._pool(shard)
             try:
@@ -145,7 +169,7 @@ class PageWorkers:
             templates = None
             if self.book is not None:
                 templates = {site: t.to_json() for site, t in self.book.sites.items()
-                             if zlib.crc32(site.encode()) % self.processes == shard}
+                             if self._shard(site) == shard}
             # spawn: a fork of a process running a reactor and threads is not safe.
             pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_start, initargs=(templates,))
@@ -190,3 +214,11 @@ def _story(fetch: Fetch, learn: bool) -> tuple[Story, Placed | None]:
 
 def _learn(fetch: Fetch) -> Placed | None:
     return _reading.learn(fetch)
+
+
+def _count(site: str, pages: list[tuple[str, Placed]]) -> None:
+    """Count pages other crawls learned into this process's copy of the site's template."""
+    if _reading.templates is not None:
+        template = _reading.templates.setdefault(site, SiteTemplate())
+        for url, placed in pages:
+            template.count(placed, url)

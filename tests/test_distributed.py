@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -62,20 +63,32 @@ class SlowSite(LocalSite):
         return super().answer(path)
 
 
-def make_site(root: Path, stories: int) -> list[str]:
-    """`stories` article pages and a feed of them; the story paths."""
+def _name(n: int) -> str:
+    """A made-up word for the number `n`."""
+    syllables = ["ash", "bel", "cor", "dun", "elm", "fal", "gor", "hal"]
+    word = syllables[n % 8]
+    while n := n // 8:
+        word += syllables[n % 8]
+    return word.capitalize()
+
+
+def make_site(root: Path, stories: int, furniture: str = "") -> list[str]:
+    """`stories` article pages and a feed of them; the story paths. `furniture`, when given,
+    is a paragraph every story ends with (the site's own pitch, for its template to learn)."""
     paths = [f"/news/2026/03/story-number-{n}/" for n in range(stories)]
     for n, path in enumerate(paths):
         page = root / path.strip("/") / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
+        town = _name(n)  # (in words: a block's fingerprint blanks its digits)
         paragraphs = "".join(
-            f"<p>Story {n}, paragraph {p}: the council of town {n} met on Tuesday and voted "
+            f"<p>Story {n}, paragraph {_name(p)}: the council of {town} met on Tuesday and voted "
             f"{p + 3} to {n % 4 + 1} on the new budget, after a debate that ran past midnight "
             f"and left residents of district {n * 7 + p} with more questions than answers.</p>"
             for p in range(4))
+        pitch = f"<p>{furniture}</p>" if furniture else ""
         page.write_text(f"<html><head><title>Story {n} of the council</title></head><body>"
                         f"<nav><a href='/'>Home</a></nav><article><h1>Story {n} of the "
-                        f"council</h1>{paragraphs}</article><footer>(c) Town Crier</footer>"
+                        f"council</h1>{paragraphs}{pitch}</article><footer>(c) Town Crier</footer>"
                         "</body></html>", encoding="utf-8")
     items = "".join(f"<item><title>Story {n}</title><link>__BASE__{p}</link></item>"
                     for n, p in enumerate(paths))
@@ -322,3 +335,69 @@ def test_a_worker_reads_the_pages_it_held_when_its_site_never_warms(redis_url, t
         finish(ingest)
     assert "Traceback" not in log
     assert set(archived(db)) == set(paths)
+
+
+# Site templates: one for the fleet, whoever fetched which page -----------------------------
+
+class GatedSite(LocalSite):
+    """A LocalSite whose `gate` path answers only once `open_gate` is called."""
+
+    def __init__(self, root: Path, gate: str):
+        super().__init__([root])
+        self.gate, self.opened = gate, threading.Event()
+        self.asked: list[str] = []
+
+    def answer(self, path: str):
+        self.asked.append(path)
+        if path == self.gate:
+            self.opened.wait(120)
+        return super().answer(path)
+
+
+def test_workers_that_split_a_new_sites_pages_read_them_with_one_warm_template(
+        redis_url, tmp_path):
+    # Four stories of a new site end with the same pitch: its template learns that from three
+    # pages. Worker A fetches two of them while worker B waits on a slow feed that lists the
+    # other two, so neither worker alone sees three pages of the site. The fleet does: every
+    # story is stored without the pitch, as one crawl of the four would store it.
+    pitch = "Support independent local journalism: become a member of the Town Crier today."
+    root, db = tmp_path / "site", tmp_path / "archive.db"
+    paths = make_site(root, 4, furniture=pitch)
+    (root / "later.xml").write_text((root / "feed.xml").read_text().replace(
+        f"<item><title>Story 0</title><link>__BASE__{paths[0]}</link></item>"
+        f"<item><title>Story 1</title><link>__BASE__{paths[1]}</link></item>", ""))
+    server = redis.Redis.from_url(redis_url)
+    inflight = lambda: list(server.scan_iter(match="news:inflight:*"))  # noqa: E731
+    with GatedSite(root, "/later.xml") as site:
+        ingest = writer(redis_url, db, "--exit-when-idle", "1")
+        started = [ingest]
+        try:
+            enqueue(redis_url, "--feed", site.url("/later.xml"))
+            b = worker(redis_url, tmp_path / "b.db", "-s", "CONCURRENT_REQUESTS=1",
+                       "-s", "DOWNLOAD_TIMEOUT=120")
+            started.append(b)
+            wait_for(lambda: "/later.xml" in site.asked)  # B is busy with it, takes no more
+            enqueue(redis_url, site.url(paths[0]), site.url(paths[1]))
+            a = worker(redis_url, tmp_path / "a.db")
+            started.append(a)
+            # A fetched both and is done with them (its in-flight requests are gone): with a
+            # template of its own it would now read them as they are, pitch and all.
+            wait_for(lambda: (tmp_path / "a.db").exists()
+                     and capture_count(tmp_path / "a.db") == 2 and len(inflight()) == 1)
+            site.opened.set()
+            for process in (a, b, ingest):
+                finish(process)
+        finally:
+            site.opened.set()
+            for process in started:
+                if process.poll() is None:
+                    process.kill()
+                    process.communicate()
+    with Archive.open(db) as archive:
+        stories = {urlsplit(r["url"]).path: queries.history(archive, r["url"])["versions"]
+                   for r in archive.db.query("select url from articles")}
+    assert set(stories) == set(paths)
+    for path, versions in stories.items():
+        assert len(versions) == 1
+        assert len(versions[0]["paragraphs"]) == 4, path  # the story, without the pitch
+        assert pitch not in versions[0]["paragraphs"], path

@@ -172,10 +172,15 @@ class Frontier(Scheduler):
         return any(k not in (self.inflight, self.inflight.encode())
                    for k in self.server.scan_iter(match=prefix + "*", count=1000))
 
+    def fleet_done(self) -> bool:
+        """Whether the fleet has nothing left to fetch: the frontier is empty and no other
+        worker has requests in flight (the page reader then reads pages of cold sites)."""
+        return not len(self.queue) and not self.busy_elsewhere()
+
     def _on_idle(self) -> None:
         if self.only_enqueue:
             return
-        if self.idle_close <= 0 or len(self.queue) or self.busy_elsewhere():
+        if self.idle_close <= 0 or not self.fleet_done():
             self.idle_since = None
             raise DontCloseSpider
         self.idle_since = self.idle_since or time.monotonic()

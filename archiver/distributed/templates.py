@@ -1,21 +1,37 @@
-"""Site templates shared by every worker and the writer, in a Redis hash (site -> JSON).
+"""Site templates shared by every worker and the writer: one template per site for the fleet.
 
-A local crawl keeps its templates in the archive; workers have no archive, and the writer's
-baseline must re-read stored pages with the templates the workers extracted with. A worker
-loads the hash when it starts and writes back the sites it learned when it stops; the writer
-copies the hash into the archive's `site_templates` when it stops, so the archive holds what a
+A local crawl learns each site's template from every page it fetches. Workers each fetch
+some of a site's pages, so each page a worker counts into a template goes to the site's
+stream in Redis (`archiver:learned:<site>`: the page's URL and the (fingerprint, place) pairs
+it counted), and every worker counts in the others' pages before it decides on the site (is
+it warm? read or hold?). Which worker fetched which page then does not matter: a site is warm
+once the fleet has seen enough of its pages, as it would be in one crawl of them all.
+
+The templates themselves are also kept in a Redis hash (site -> JSON): a worker loads it when
+it starts and writes back the sites it knows when it stops (after counting in the last
+pages of the others); the writer's baseline re-reads stored pages with it, and the writer
+copies it into the archive's `site_templates` when it stops, so the archive holds what a
 local crawl's would.
 """
 
 from __future__ import annotations
 
+import json
+import uuid
+
 from scrapy import signals
 from scrapy_redis.connection import get_redis_from_settings
 
 from archiver.extract import SiteTemplate
+from archiver.extract.template import Placed
+from archiver.normalize import site_of
 from archiver.templates import TemplateBook
 
 TEMPLATES = "archiver:templates"
+LEARNED = "archiver:learned:"  # + site: a stream of the pages any worker counted
+# Pages kept in each site's stream. A site is warm after a few; a worker that starts after
+# older pages left the stream has them in TEMPLATES, once the workers that counted them stop.
+LEARNED_KEEP = 1000
 
 
 def shared_templates(server) -> dict[str, str]:
@@ -28,6 +44,8 @@ class SharedTemplateBook(TemplateBook):
         self.db_path = None
         self.sites = {site: SiteTemplate.from_json(data)
                       for site, data in shared_templates(server).items()}
+        self.me = uuid.uuid4().hex  # this book's pages in the streams (counted already)
+        self.read_to: dict[str, bytes] = {}  # site -> the last entry of its stream counted
 
     @classmethod
     def from_crawler(cls, crawler) -> SharedTemplateBook | None:
@@ -37,7 +55,32 @@ class SharedTemplateBook(TemplateBook):
         crawler.signals.connect(book.save, signal=signals.spider_closed)
         return book
 
+    def shared(self, url: str, placed: Placed) -> None:
+        self.server.xadd(LEARNED + site_of(url),
+                         {"by": self.me, "url": url, "placed": json.dumps(sorted(placed))},
+                         maxlen=LEARNED_KEEP, approximate=True)
+
+    def news(self, site: str) -> list[tuple[str, Placed]]:
+        last = self.read_to.get(site)
+        entries = self.server.xrange(LEARNED + site, min=b"(" + last if last else "-")
+        if not entries:
+            return []
+        self.read_to[site] = entries[-1][0]
+        template, out = self.for_site(site), []
+        for _, fields in entries:
+            if fields[b"by"].decode() == self.me:
+                continue
+            url = fields[b"url"].decode()
+            placed = frozenset(tuple(pair) for pair in json.loads(fields[b"placed"]))
+            template.count(placed, url)
+            out.append((url, placed))
+        return out
+
     def save(self) -> None:
-        learned = {site: t.to_json() for site, t in self.sites.items() if t.pages}
+        learned = {}
+        for site, template in list(self.sites.items()):
+            self.news(site)  # the last pages the others counted, so that no save loses them
+            if template.pages:
+                learned[site] = template.to_json()
         if learned:
             self.server.hset(TEMPLATES, mapping=learned)
