@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import sqlite3
 import subprocess
@@ -15,6 +16,13 @@ from archiver.storage import Archive
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def unpacked(fixture: str, folder: Path) -> Path:
+    """A gzipped archive of tests/fixtures, unpacked into `folder` (a test's own copy)."""
+    path = folder / fixture.removesuffix(".gz")
+    path.write_bytes(gzip.decompress((FIXTURES / fixture).read_bytes()))
+    return path
 SEED = ROOT.parent / "shared" / "seed-site"
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0",
         "-s", "DOWNLOAD_TIMEOUT=3", "-s", "LOG_LEVEL=INFO"]

@@ -3,7 +3,6 @@ byte for byte, their dictionaries untouched, and the crawl going on after it."""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import shutil
@@ -14,7 +13,7 @@ from archiver.cli import main
 from archiver.storage import Archive
 from archiver.storage.bodies import LEVEL
 from archiver.storage.compaction import compact
-from tests.conftest import FIXTURES
+from tests.conftest import unpacked
 from tests.test_bodies import cap, every_body_reads_back, page, template
 
 
@@ -70,8 +69,7 @@ def test_a_pass_can_be_split_and_the_crawl_goes_on_after_it(archive):
 def test_bodies_from_before_zstd_become_zstd(tmp_path):
     """An archive made by the code before m003 keeps zlib bodies; compacted, they are zstd,
     stored whole, and read back the same."""
-    path = tmp_path / "old.db"
-    path.write_bytes(gzip.decompress((FIXTURES / "archive-before-m003.db.gz").read_bytes()))
+    path = unpacked("archive-before-m003.db.gz", tmp_path)
     with Archive.open(path) as archive:
         shas = [sha for (sha,) in archive.db.execute(
             "select sha256 from bodies where codec = 'zlib'")]

@@ -341,15 +341,16 @@ def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_completes_held_pag
 
 
 def _descendants(pid: int) -> list[int]:
-    """Live descendants of `pid` (Linux /proc): the crawl's page reader, and the like."""
+    """Processes started by `pid` (Linux /proc): the crawl's page reader, and the
+    multiprocessing resource tracker beside it."""
     out = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            kids = [int(k) for k in (task / "children").read_text().split()]
-        except OSError:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue
-        for kid in kids:
-            out += [kid, *_descendants(kid)]
+        if parent == pid:
+            out.append(int(stat.parent.name))
     return out
 
 

@@ -7,44 +7,50 @@ in `versions.paragraphs`, FTS over versions). Nothing in it may be lost by the u
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import sqlite3
 import zlib
+from contextlib import closing
 
 import pytest
 
 from archiver.storage import Archive, queries
 from archiver.storage.schema import migrations
-from tests.conftest import FIXTURES
+from tests.conftest import unpacked
 
-OLD = FIXTURES / "archive-before-m003.db.gz"
+OLD = "archive-before-m003.db.gz"
 DIFFS = "select id, version_id, seq, level, op, old_index, new_index, old_text, new_text " \
         "from diffs order by id"
 
 
+def unpacked_with(fixture: str, folder, read) -> tuple:
+    """A fixture archive unpacked for one test, and what `read` takes from it (through its
+    own connection) before any migration runs."""
+    path = unpacked(fixture, folder)
+    with closing(sqlite3.connect(path)) as con:
+        return path, read(con)
+
+
 @pytest.fixture
 def old_archive(tmp_path):
-    path = tmp_path / "old.db"
-    path.write_bytes(gzip.decompress(OLD.read_bytes()))
-    con = sqlite3.connect(path)
-    before = {
-        "migrations": [r[0] for r in con.execute("select name from _sqlite_migrations")],
-        "paragraphs": {r[0]: json.loads(r[1]) for r in con.execute(
-            "select id, paragraphs from versions")},
-        "texts": {r[0]: r[1] for r in con.execute("select id, text from versions")},
-        "bodies": {r[0]: zlib.decompress(r[1]) for r in con.execute(
-            "select sha256, data from bodies")},
-        "counts": {t: con.execute(f"select count(*) from {t}").fetchone()[0]
-                   for t in ("articles", "versions", "captures", "updates", "changes", "diffs",
-                             "events")},
-        "urls": [r[0] for r in con.execute("select url from articles order by id")],
-        "diffs": con.execute(DIFFS).fetchall(),
-        "captures": con.execute("select * from captures order by id").fetchall(),
-    }
-    con.close()
-    return path, before
+    def read(con):
+        return {
+            "migrations": [r[0] for r in con.execute("select name from _sqlite_migrations")],
+            "paragraphs": {r[0]: json.loads(r[1]) for r in con.execute(
+                "select id, paragraphs from versions")},
+            "texts": {r[0]: r[1] for r in con.execute("select id, text from versions")},
+            "bodies": {r[0]: zlib.decompress(r[1]) for r in con.execute(
+                "select sha256, data from bodies")},
+            "counts": {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+                       for t in ("articles", "versions", "captures", "updates", "changes", "diffs",
+                                 "events")},
+            "urls": [r[0] for r in con.execute("select url from articles order by id")],
+            "diffs": con.execute(DIFFS).fetchall(),
+            "captures": con.execute("select * from captures order by id").fetchall(),
+        }
+
+    return unpacked_with(OLD, tmp_path, read)
 
 
 def test_the_fixture_is_an_archive_from_before_m003(old_archive):
@@ -121,7 +127,7 @@ def test_an_upgraded_archive_goes_on_recording(old_archive):
 # An archive written by the code before m030 (commit d248a10): the demo, then captures of
 # every shape (tests/fixtures/archive-before-m030.py: odd headers, a redirect, a timeout, a
 # body hash that is not hex, a 304, a held capture). Its captures move to capture_rows.
-BEFORE_M030 = FIXTURES / "archive-before-m030.db.gz"
+BEFORE_M030 = "archive-before-m030.db.gz"
 CAPTURES = "select * from captures order by id"
 TYPES = ("select typeof(id), typeof(article_id), typeof(version_id), typeof(url), "
          "typeof(final_url), typeof(fetched_at), typeof(status), typeof(content_type), "
@@ -131,14 +137,12 @@ TYPES = ("select typeof(id), typeof(article_id), typeof(version_id), typeof(url)
 
 @pytest.fixture
 def archive_before_m030(tmp_path):
-    path = tmp_path / "before-m030.db"
-    path.write_bytes(gzip.decompress(BEFORE_M030.read_bytes()))
-    con = sqlite3.connect(path)
-    before = {"captures": con.execute(CAPTURES).fetchall(), "types": con.execute(TYPES).fetchall(),
-              "events": con.execute("select * from events order by id").fetchall(),
-              "migrations": [r[0] for r in con.execute("select name from _sqlite_migrations")]}
-    con.close()
-    return path, before
+    def read(con):
+        return {"captures": con.execute(CAPTURES).fetchall(), "types": con.execute(TYPES).fetchall(),
+                  "events": con.execute("select * from events order by id").fetchall(),
+                  "migrations": [r[0] for r in con.execute("select name from _sqlite_migrations")]}
+
+    return unpacked_with(BEFORE_M030, tmp_path, read)
 
 
 def test_captures_read_the_same_row_for_row_after_m030(archive_before_m030):
@@ -187,7 +191,7 @@ def test_an_archive_upgraded_by_m030_goes_on_recording(archive_before_m030):
 # An archive written by the code before m033 (commit 8d1d262), when every update row held its
 # own text: the demo, then live blogs whose versions repeat their updates' texts
 # (tests/fixtures/archive-before-m033.py). Its update rows move to update_rows, each text once.
-BEFORE_M033 = FIXTURES / "archive-before-m033.db.gz"
+BEFORE_M033 = "archive-before-m033.db.gz"
 UPDATES = "select * from updates order by id"
 UPDATE_TYPES = ("select " + ", ".join(f"typeof([{c}])" for c in (
     "id", "article_id", "version_id", "version", "seq", "update_key", "first_version", "kind",
@@ -199,19 +203,17 @@ RECALLED = ("select f.rowid, u.version_id, snippet(updates_fts, -1, '[', ']', 'â
 
 @pytest.fixture
 def archive_before_m033(tmp_path):
-    path = tmp_path / "before-m033.db"
-    path.write_bytes(gzip.decompress(BEFORE_M033.read_bytes()))
-    con = sqlite3.connect(path)
-    before = {
-        "migrations": [r[0] for r in con.execute("select name from _sqlite_migrations")],
-        "columns": [r[1] for r in con.execute("pragma table_info(updates)")],
-        "updates": con.execute(UPDATES).fetchall(),
-        "types": con.execute(UPDATE_TYPES).fetchall(),
-        "found": {word: con.execute(RECALLED, [word]).fetchall()
-                  for word in ("outage", "rolled", "misstated", '"kept watching"', "queues")},
-    }
-    con.close()
-    return path, before
+    def read(con):
+        return {
+            "migrations": [r[0] for r in con.execute("select name from _sqlite_migrations")],
+            "columns": [r[1] for r in con.execute("pragma table_info(updates)")],
+            "updates": con.execute(UPDATES).fetchall(),
+            "types": con.execute(UPDATE_TYPES).fetchall(),
+            "found": {word: con.execute(RECALLED, [word]).fetchall()
+                      for word in ("outage", "rolled", "misstated", '"kept watching"', "queues")},
+        }
+
+    return unpacked_with(BEFORE_M033, tmp_path, read)
 
 
 def test_update_rows_read_the_same_after_m033_each_text_stored_once(archive_before_m033):
