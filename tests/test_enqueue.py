@@ -102,3 +102,18 @@ def test_enqueue_due_reads_the_archive_and_records_no_run(guarded_redis, tmp_pat
     missing = _enqueue(tmp_path, url, "--due", "--db", str(tmp_path / "nowhere.db"))
     assert "nowhere.db" in _one_error_line(missing)
     assert not (tmp_path / "nowhere.db").exists()
+
+
+def test_a_redis_that_refuses_writes_midway_is_one_error_line(tmp_path):
+    """Redis answers the first ping but refuses every write (full, under `noeviction`): the
+    run stops with one line naming the refusal, never '0 requests queued' and exit 0."""
+    try:
+        with LocalRedis() as server:
+            client = server.client()
+            client.config_set("maxmemory", "1")
+            client.config_set("maxmemory-policy", "noeviction")
+            result = _enqueue(tmp_path, server.url, "http://127.0.0.1:9/2026/03/a-story/")
+    except RedisUnavailable as exc:
+        pytest.skip(f"no real Redis to test against: {exc}")
+    line = _one_error_line(result)
+    assert "enqueue stopped after 0 requests queued" in line and "maxmemory" in line

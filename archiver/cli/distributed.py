@@ -61,7 +61,8 @@ def enqueue(redis_url, db_path, urls, feeds, sitemaps, starts, since, revisit, d
     The workers (`scrapy crawl news -s ARCHIVER_REDIS_URL=...`) fetch them. Revisits are read
     from the archive (--db), so run --due where the writer's archive is. Enqueuing is not a
     crawl: it records no run, and it opens the archive only for --due or --revisit (which
-    need one that exists). An unreachable Redis is one error line and exit status 1.
+    need one that exists). A Redis it cannot reach or that refuses a write is one error
+    line and exit status 1.
     """
     from archiver.distributed.enqueue import enqueue as run
 
@@ -80,8 +81,11 @@ def enqueue(redis_url, db_path, urls, feeds, sitemaps, starts, since, revisit, d
     else:
         db_path = None
     _check_reachable(redis_url)
-    queued = run(redis_url, args, db_path=db_path, settings_overrides=overrides)
-    click.echo(f"{queued} requests queued in {shown_url(redis_url)}")
+    done = run(redis_url, args, db_path=db_path, settings_overrides=overrides)
+    if done.errors:
+        raise click.ClickException(f"enqueue stopped after {done.queued} requests queued in "
+                                   f"{shown_url(redis_url)}: {done.errors[0]}")
+    click.echo(f"{done.queued} requests queued in {shown_url(redis_url)}")
 
 
 def _check_reachable(redis_url: str) -> None:
