@@ -172,7 +172,7 @@ class PageWorkers:
                              if self._shard(site) == shard}
             # spawn: a fork of a process running a reactor and threads is not safe.
             pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_start, initargs=(templates,))
+                                       initializer=_start, initargs=(templates, os.getpid()))
             self._pools[shard] = pool
         return pool
 
@@ -187,18 +187,20 @@ class PageWorkers:
 _reading: Reading | None = None
 
 
-def _start(templates: dict[str, str] | None) -> None:
+def _start(templates: dict[str, str] | None, crawl: int) -> None:
     global _reading
     _reading = Reading(None if templates is None else
                        {site: SiteTemplate.from_json(data) for site, data in templates.items()})
-    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True,
+    threading.Thread(target=_exit_with, args=(crawl,), daemon=True,
                      name="exit-with-crawl").start()
 
 
 def _exit_with(crawl: int) -> None:
-    """End this worker once the crawl that started it is gone. A crawl killed by SIGKILL
-    cannot stop its workers, and a worker waits on its task queue for ever (it holds that
-    queue's write end itself): scheduled crawls killed that way would pile them up."""
+    """End this worker once the crawl that started it (process `crawl`, named by the crawl
+    itself: one killed while this worker was still starting is gone already) is gone. A
+    crawl killed by SIGKILL cannot stop its workers, and a worker waits on its task queue
+    for ever (it holds that queue's write end itself): scheduled crawls killed that way
+    would pile them up."""
     while os.getppid() == crawl:
         time.sleep(WATCH_SECONDS)
     os._exit(0)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -94,3 +96,40 @@ def demo_archive(tmp_path_factory) -> Path:
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     return path
+
+
+def children_of(pid: int) -> list[int]:
+    """Processes started by `pid` (Linux /proc): the crawl's page reader, and the
+    multiprocessing resource tracker beside it."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def all_end(pids: list[int], seconds: float) -> bool:
+    """Whether every process of `pids` ends within `seconds` (none left running)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = []
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":
+                alive.append(pid)
+            else:  # a zombie: ended, its parent (reparented to us or init) reaps it
+                try:
+                    os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    pass
+        if not alive:
+            return bool(pids)
+        time.sleep(0.1)
+    return False

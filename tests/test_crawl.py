@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from pathlib import Path
 
 from archiver.localsite import LocalSite
 from archiver.storage import Archive, queries
-from tests.conftest import ROOT
+from tests.conftest import ROOT, all_end, children_of
 
 RECALL = "/2026/03/chipmaker-recalls-batteries/"
 ROUTER = "/2026/03/router-firmware-flaw-patched/"
@@ -315,10 +314,10 @@ def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_completes_held_pag
             # Half the trials die while pages are still held, half later on (completing them,
             # storing others, saving templates...).
             time.sleep(rng.uniform(0, 0.2) if trial % 2 == 0 else rng.uniform(0.2, 2.0))
-            left = _descendants(crawl.pid)
+            left = children_of(crawl.pid)
             crawl.send_signal(signal.SIGKILL)
             crawl.wait(timeout=30)
-            orphans_ended += _all_end(left, seconds=20)
+            orphans_ended += all_end(left, seconds=20)
             with closing(sqlite3.connect(db)) as con:
                 killed_while_held += bool(con.execute(
                     "select 1 from captures where outcome = 'held'").fetchone())
@@ -338,42 +337,3 @@ def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_completes_held_pag
         assert not any(block in text for text in texts), f"trial {trial}"
     assert killed_while_held  # the scenario the test is about did happen
     assert orphans_ended == 4  # the page readers of every killed crawl ended with it
-
-
-def _descendants(pid: int) -> list[int]:
-    """Processes started by `pid` (Linux /proc): the crawl's page reader, and the
-    multiprocessing resource tracker beside it."""
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == pid:
-            out.append(int(stat.parent.name))
-    return out
-
-
-def _all_end(pids: list[int], seconds: float) -> bool:
-    """Whether every process of `pids` ends within `seconds` (none left running)."""
-    import os
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        alive = []
-        for pid in pids:
-            try:
-                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            except OSError:
-                continue
-            if state != "Z":
-                alive.append(pid)
-            else:  # a zombie: ended, its parent (reparented to us or init) reaps it
-                try:
-                    os.waitpid(pid, os.WNOHANG)
-                except ChildProcessError:
-                    pass
-        if not alive:
-            return bool(pids)
-        time.sleep(0.1)
-    return False

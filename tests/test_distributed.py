@@ -25,7 +25,7 @@ from archiver.distributed.captures import decode, encode
 from archiver.distributed.localredis import LocalRedis, RedisUnavailable
 from archiver.localsite import LocalSite
 from archiver.storage import Archive, queries
-from tests.conftest import FAST, ROOT
+from tests.conftest import FAST, ROOT, all_end, children_of
 
 ARCHIVER = [sys.executable, "-m", "archiver.cli"]
 QUICK = ["-s", "ARCHIVER_REDIS_IDLE_CLOSE=1", "-s", "ARCHIVER_REDIS_WORKER_TIMEOUT=2"]
@@ -181,8 +181,10 @@ def test_a_worker_killed_mid_crawl_loses_no_story(redis_url, slow_site, tmp_path
     first = worker(redis_url, scratch)
     # Kill it while it has fetched some stories and has others in flight.
     wait_for(lambda: sum(p.startswith("/news/") for _, p in slow_site.times) >= 6)
+    left = children_of(first.pid)
     first.send_signal(signal.SIGKILL)
     first.wait()
+    assert all_end(left, seconds=20)  # its page reader did not outlive it
     in_flight = sum(server.hlen(k) for k in server.scan_iter(match="news:inflight:*"))
     assert in_flight > 0  # the kill did leave requests half done
     second = worker(redis_url, scratch)  # on the same machine: the same scratch archive
