@@ -142,7 +142,7 @@ class PageReader:
         if warm and self.skip_seen and self._seen_before(capture):  # (a cold site's template learns from it)
             yield capture
             return
-        if self.templates is None or self.templates.is_warm(site) or not self._room():
+        if warm or not self._room():
             # The usual case: one parse and one walk count the page's blocks into its site's
             # template and extract its story.
             yield await self._read(capture, fetch, learn=True)
