@@ -48,6 +48,11 @@ MIN_WINDOW_LOG = 10  # zstd's smallest
 # 11 of the 300 real pages of bench/storage.py under 1/8), so nothing else is tried: one
 # compression for most pages.
 GOOD = 8
+# How much of a page's head (its <head> and the site's navigation: what pages of one template
+# share most) shows, cheaply, whether another page of the site can serve as its dictionary;
+# and the least that head must shrink against it (a twentieth) for the page to be tried.
+PROBE = 64 << 10
+PROBE_SAVING = 0.95
 
 
 @dataclass
@@ -101,14 +106,28 @@ def unpack(data: bytes, dictionary: bytes | None) -> bytes:
     return zstd.decompress(data, zstd_dict=_zstd_dict(dictionary) if dictionary else None)
 
 
+def shares_template(body: bytes, page: bytes) -> bool:
+    """Whether another page of the site is worth a full compression as `body`'s dictionary:
+    it is when the body's head shrinks against the page's head. On a site without one
+    template (or after a redesign) this skips a compression that would only be thrown away,
+    for two small ones; bench/crawl.py's sites are such."""
+    head = body[:PROBE]
+    alone = len(zstd.compress(head, level=1))
+    return len(zstd.compress(head, level=1, zstd_dict=_zstd_dict(page[:2 * PROBE]))) \
+        <= PROBE_SAVING * alone
+
+
 def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
     """`body` against the first reference that compresses it well: one compression, for
-    most pages. When none does, the page has drifted from the site pages it was tried
+    most pages. Another page of the site is tried only when it `shares_template` with the
+    body. When none does, the page has drifted from the site pages it was tried
     against, and is stored so that it can be one for the pages after it (depth 1 at most):
     against the best of the URL's own earlier body and the site's key frame, or whole (depth
     0) when that dictionary saves too little (see WHOLE)."""
     best: Packed | None = None
     for ref in references:
+        if ref.of_site and not shares_template(body, ref.body):
+            continue
         data = compress(body, ref.body)
         packed = Packed(sha256, len(body), "zstd", ref.sha256, ref.depth + 1, data)
         if len(data) * GOOD <= len(body):
@@ -204,9 +223,10 @@ class BodyStore:
              packed.data, packed.level])
         return cursor.rowcount > 0
 
-    def site_page_stored(self, site: str, packed: Packed) -> None:
+    def site_page_stored(self, site: str, packed: Packed, body: bytes) -> None:
         """A page of `site` (a story, or an article page held until its site's template is
-        known) was just stored as `packed`: what the site's next pages are tried against.
+        known) was just stored as `packed` (`body` unpacked): what the site's next pages are
+        tried against, so kept at hand rather than decompressed again for the next page.
 
         Stored whole, it becomes the site's key frame. Compressed against the key frame (or
         another body of depth 0) but not well, it becomes `recent`: the site has drifted
@@ -215,11 +235,13 @@ class BodyStore:
         MAX_DEPTH - 1 deep, so its recaptures fit). Compressed well against the key frame
         (so `recent`, tried first, was not), it ends the drift: `recent` is cleared."""
         if packed.dictionary is None:
+            self._remember(packed.sha256, body)
             self.db.execute("insert into site_key_frames (site, sha256, recent) "
                             "values (?, ?, null) on conflict (site) do update set "
                             "sha256 = excluded.sha256, recent = null", [site, packed.sha256])
         elif len(packed.data) * GOOD > packed.size:
             if packed.depth <= MAX_DEPTH - 2:
+                self._remember(packed.sha256, body)
                 self.db.execute("update site_key_frames set recent = ? where site = ?",
                                 [packed.sha256, site])
         else:

@@ -116,7 +116,7 @@ def record(db: Database, bodies: BodyStore, capture: Capture, reread: Reread | N
         # A held page is an article page not read yet: as good a key frame as a story.
         if packed is not None and bodies.put(packed) and (capture.article is not None
                                                           or capture.held):
-            bodies.site_page_stored(site_of(capture.final_url), packed)
+            bodies.site_page_stored(site_of(capture.final_url), packed, capture.body)
         if capture.held:
             return RecordResult("held", capture_id=_insert_capture(db, capture, "held", None,
                                                                    None))
