@@ -403,3 +403,23 @@ def test_a_live_blogs_versions_store_each_update_text_once(archive):
                        "from updates_fts f join updates u on u.id = f.rowid "
                        "where updates_fts match 'harbour' order by u.version").fetchall()
     assert found == [(v, "…damage was worst near the [harbour].") for v in range(1, 7)]
+
+
+def test_site_templates_are_kept_compressed_and_read_back_as_written(archive):
+    """A crawl saves each site's template JSON; the archive keeps it zstd-compressed (m035)
+    and hands back the same JSON, which a template is made from again."""
+    from archiver.extract import SiteTemplate
+
+    template = SiteTemplate()
+    for n in range(12):
+        template.observe(f"<html><body><nav>Home News Reviews</nav><article><p>Story {n} "
+                         f"{'is told here at some length ' * n}</p></article>"
+                         f"<footer>About us. Contact.</footer></body></html>",
+                         f"https://n.example/story-{n}/")
+    data = template.to_json()
+    archive.save_templates({"n.example": data})
+    archive.save_templates({"n.example": data})  # saved again at the next crawl's end
+    assert archive.load_templates() == {"n.example": data}
+    (stored,), = archive.db.execute("select template from site_templates").fetchall()
+    assert isinstance(stored, bytes) and len(stored) < len(data) / 2
+    assert SiteTemplate.from_json(archive.load_templates()["n.example"]).to_json() == data

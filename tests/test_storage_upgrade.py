@@ -48,6 +48,7 @@ def old_archive(tmp_path):
             "urls": [r[0] for r in con.execute("select url from articles order by id")],
             "diffs": con.execute(DIFFS).fetchall(),
             "captures": con.execute("select * from captures order by id").fetchall(),
+            "templates": dict(con.execute("select site, template from site_templates")),
         }
 
     return unpacked_with(OLD, tmp_path, read)
@@ -88,6 +89,11 @@ def test_an_old_archive_upgrades_in_place_and_loses_nothing(old_archive):
         for url in before["urls"]:
             history = queries.history(archive, url)
             assert history["versions"] and all(v["paragraphs"] for v in history["versions"])
+        # site templates: the same JSON, kept compressed (m035)
+        assert before["templates"] and archive.load_templates() == before["templates"]
+        stored = dict(db.execute("select site, template from site_templates"))
+        assert all(isinstance(t, bytes) and len(t) < len(before["templates"][site])
+                   for site, t in stored.items())
 
 
 def test_an_upgraded_archive_goes_on_recording(old_archive):

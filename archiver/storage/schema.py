@@ -350,3 +350,17 @@ def m034_body_levels(db: Database) -> None:
     """`bodies.level`: the zstd level each body was compressed at, so that `archiver compact`
     (which recompresses bodies at rest at a slower level) knows which bodies it has done."""
     db.execute("alter table bodies add column level integer")
+
+
+@migrations()
+def m035_compressed_templates(db: Database) -> None:
+    """`site_templates.template` zstd-compressed (archiver/storage/sites.py): a mature
+    site's template is a few hundred kilobytes of JSON, mostly hex fingerprints; across
+    thousands of sites that was most of what the archive held besides pages and text."""
+    from archiver.storage.sites import packed_template, template_json
+
+    conn = db.conn
+    rows = conn.execute("select site, template from site_templates").fetchall()
+    conn.executemany("update site_templates set template = ? where site = ?",
+                     [(packed_template(template_json(data)), site) for site, data in rows
+                      if data is not None])

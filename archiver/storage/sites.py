@@ -10,20 +10,35 @@ from sqlite_utils import Database
 
 from archiver.changes.versioning import Stored
 from archiver.items import Capture
-from archiver.storage.bodies import BodyStore
+from archiver.storage.bodies import BodyStore, compress, unpack
 from archiver.storage.connection import rows
 from archiver.storage.identity import find_article
 from archiver.storage.versions import current_version, stored, with_text
 
 
 def load_templates(db: Database) -> dict[str, str]:
-    return {r["site"]: r["template"] for r in db["site_templates"].rows}
+    """Every site's template, as the JSON `SiteTemplate.to_json` wrote."""
+    return {site: template_json(data)
+            for site, data in db.execute("select site, template from site_templates")}
 
 
 def save_templates(db: Database, templates: dict[str, str], at: str) -> None:
-    db["site_templates"].upsert_all(
-        ({"site": site, "template": data, "updated_at": at} for site, data in templates.items()),
-        pk="site")
+    """Keep each site's template JSON zstd-compressed (m035): it is mostly hex fingerprints,
+    up to a few hundred kilobytes a site, about a third of that compressed."""
+    db.conn.executemany(
+        "insert into site_templates (site, template, updated_at) values (?, ?, ?) "
+        "on conflict (site) do update set template = excluded.template, "
+        "updated_at = excluded.updated_at",
+        [(site, packed_template(data), at) for site, data in templates.items()])
+
+
+def packed_template(data: str) -> bytes:
+    return compress(data.encode("utf-8"))
+
+
+def template_json(stored: bytes | str) -> str:
+    """A stored template back as JSON (a row written before m035 is the JSON itself)."""
+    return stored if isinstance(stored, str) else unpack(stored, None).decode("utf-8")
 
 
 @dataclass
