@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/robustness.py
 	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/discovery.py
+	$(BIN)/python bench/templates.py
 
 # `scrapy crawl news` against a bare spider on 1,000 real pages served locally, then 5,000 for
 # peak memory (about 15 minutes on a busy 2-core machine).

@@ -5,6 +5,10 @@ its template and are stripped from later pages (see `archiver.extract.SiteTempla
 site's template is warm once it has seen `min_pages` pages; until then the page reader
 (`archiver.reader`) holds that site's pages back, so that even the first pages of a new site
 are stored without its repeated blocks.
+
+A mature template is most of a megabyte in memory and takes tens of milliseconds to load or
+write, and an archive may know thousands of sites: so a site's template is loaded when the
+crawl first meets the site, and only the templates a crawl learned from are written back.
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ from archiver.storage import Archive
 
 
 class TemplateBook:
-    def __init__(self, db_path: str):
+    def __init__(self, db_path: str | None):
         self.db_path = db_path
         self.sites: dict[str, SiteTemplate] = {}
-        with Archive.open(db_path) as archive:
-            for site, data in archive.load_templates().items():
-                self.sites[site] = SiteTemplate.from_json(data)
+        # The JSON of the sites loaded from the archive, until a page reader in another
+        # process takes it to start the site from the same state (see `take_loaded`).
+        self.loaded: dict[str, str] = {}
+        self._archive = Archive.open(db_path) if db_path else None
 
     @classmethod
     def from_crawler(cls, crawler) -> TemplateBook | None:
@@ -34,7 +39,19 @@ class TemplateBook:
         return book
 
     def for_site(self, site: str) -> SiteTemplate:
-        return self.sites.setdefault(site, SiteTemplate())
+        template = self.sites.get(site)
+        if template is None:
+            data = self._archive.load_template(site) if self._archive is not None else None
+            template = SiteTemplate.from_json(data) if data else SiteTemplate()
+            if data:
+                self.loaded[site] = data
+            self.sites[site] = template
+        return template
+
+    def take_loaded(self, site: str) -> str | None:
+        """The JSON the site's template was loaded from, once (None after, or when the site
+        was new): what a page reader in another process starts the site from."""
+        return self.loaded.pop(site, None)
 
     def for_url(self, url: str) -> SiteTemplate:
         return self.for_site(site_of(url))
@@ -55,5 +72,11 @@ class TemplateBook:
         return []
 
     def save(self) -> None:
-        with Archive.open(self.db_path) as archive:
-            archive.save_templates({site: t.to_json() for site, t in self.sites.items()})
+        """Write back the templates this crawl learned from (the others are as stored)."""
+        if self._archive is None:
+            return
+        learned = {site: t.to_json() for site, t in self.sites.items() if t.learned}
+        if learned:
+            self._archive.save_templates(learned)
+        self._archive.close()
+        self._archive = None

@@ -102,8 +102,10 @@ class PageWorkers:
         self.processes = max(0, processes)
         self._here = Reading(book.sites if book is not None else None)
         self._pools: list[ProcessPoolExecutor | None] = [None] * self.processes
+        self._known: list[set[str]] = [set() for _ in range(self.processes)]  # sites it has
 
     async def story(self, fetch: Fetch, learn: bool = False) -> Story:
+        self._template_for(fetch)
         if not self.processes:
             story, placed = self._here.story(fetch, learn)
         else:
@@ -113,12 +115,31 @@ class PageWorkers:
         return story
 
     async def learn(self, fetch: Fetch) -> None:
+        self._template_for(fetch)
         if not self.processes:
             placed = self._here.learn(fetch)
         else:
             placed = await self._run(fetch, _learn)
             self._count(fetch, placed)
         self._share(fetch, placed)
+
+    def _template_for(self, fetch: Fetch) -> None:
+        """Have the site's template where the page is read: the book loads it when the
+        crawl first meets the site, and the site's worker process is sent the same JSON
+        before the page (a worker runs its tasks in order)."""
+        if self.book is None:
+            return
+        site = site_of(fetch.final_url)
+        self.book.for_site(site)
+        data = self.book.take_loaded(site)
+        if not self.processes:
+            return
+        shard = self._shard(site)
+        pool = self._pool(shard)  # (a new one starts with every template the book holds)
+        if site not in self._known[shard]:
+            self._known[shard].add(site)
+            if data:
+                pool.submit(_adopt, site, data)
 
     def catch_up(self, site: str) -> None:
         """Count in the pages of `site` that other crawls sharing the book counted (a fleet
@@ -170,6 +191,7 @@ class PageWorkers:
             if self.book is not None:
                 templates = {site: t.to_json() for site, t in self.book.sites.items()
                              if self._shard(site) == shard}
+                self._known[shard] = set(templates)
             # spawn: a fork of a process running a reactor and threads is not safe.
             pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_start, initargs=(templates, os.getpid()))
@@ -216,6 +238,12 @@ def _story(fetch: Fetch, learn: bool) -> tuple[Story, Placed | None]:
 
 def _learn(fetch: Fetch) -> Placed | None:
     return _reading.learn(fetch)
+
+
+def _adopt(site: str, data: str) -> None:
+    """Start a site this process has not read yet from the template the crawl loaded."""
+    if _reading.templates is not None:
+        _reading.templates[site] = SiteTemplate.from_json(data)
 
 
 def _count(site: str, pages: list[tuple[str, Placed]]) -> None:

@@ -104,6 +104,56 @@ async def test_held_captures_of_a_warm_site_are_completed_at_start(db_path):
     assert all(SUPPORT not in c.article.paragraphs for c in released)
 
 
+@pytest.mark.parametrize("processes", [0, 1])
+@deferred_f_from_coro_f
+async def test_the_next_run_reads_a_known_site_with_its_stored_template(db_path, processes):
+    """A site's template saved by one run is loaded by the next when it meets the site, in
+    the page reader that reads it (a worker process too): the site is warm at once and its
+    repeated block is stripped from the first page read."""
+    first = _reader(db_path)
+    for n in range(4):
+        await _all(first.read(_story(n)))
+    first.templates.save()
+    first.spider_closed()
+
+    nxt = _reader(db_path, processes)
+    nxt.workers.start()  # as when the spider opens: before any site is met
+    assert nxt.templates.sites == {}  # nothing loaded before a page of the site comes
+    [capture] = await _all(nxt.read(_story(4)))
+    nxt.spider_closed()
+    assert not capture.held and capture.article.paragraphs
+    assert SUPPORT not in capture.article.paragraphs
+
+
+def test_a_crawl_loads_and_writes_back_only_the_templates_of_sites_it_learned_from(db_path):
+    from archiver.extract import SiteTemplate
+    from archiver.templates import TemplateBook
+
+    stored = {}
+    for site in ("a.example", "b.example"):
+        template = SiteTemplate()
+        for n in range(3):
+            template.observe(_story(n).body, f"https://{site}/story-{n}/")
+        stored[site] = template.to_json()
+    with Archive.open(db_path) as archive:
+        archive.save_templates(stored)
+        with archive.writing():
+            archive.db.execute("update site_templates set updated_at = '2026-01-01'")
+
+    book = TemplateBook(str(db_path))
+    assert book.sites == {}
+    assert book.is_warm("a.example") and list(book.sites) == ["a.example"]
+    book.for_site("a.example").observe(_story(3).body, "https://a.example/story-3/")
+    book.save()
+    with Archive.open(db_path) as archive:
+        after = dict(archive.db.execute("select site, updated_at from site_templates"))
+        templates = archive.load_templates()
+    assert after["b.example"] == "2026-01-01" and templates["b.example"] == stored["b.example"]
+    assert after["a.example"] > "2026-01-01"
+    assert SiteTemplate.from_json(templates["a.example"]).pages.keys() == \
+        book.sites["a.example"].pages.keys() and len(book.sites["a.example"].pages) == 4
+
+
 @pytest.mark.parametrize("processes", [1, 2])
 @deferred_f_from_coro_f
 async def test_worker_processes_read_and_learn_as_the_crawl_thread_does(tmp_path, processes):

@@ -40,8 +40,8 @@ def shared_templates(server) -> dict[str, str]:
 
 class SharedTemplateBook(TemplateBook):
     def __init__(self, server):
+        super().__init__(None)  # (no archive: the fleet's templates are all in Redis)
         self.server = server
-        self.db_path = None
         self.sites = {site: SiteTemplate.from_json(data)
                       for site, data in shared_templates(server).items()}
         self.me = uuid.uuid4().hex  # this book's pages in the streams (counted already)

@@ -96,6 +96,7 @@ class SiteTemplate:
         self.counts: dict[str, int] = {}   # text fingerprint -> pages it was on
         self.placed: dict[str, int] = {}   # text fingerprint @ place -> pages it was there on
         self.pages: dict[str, None] = {}  # insertion-ordered set of page keys
+        self.learned = 0  # pages counted since it was made or loaded (not in its JSON)
 
     # -- learning -------------------------------------------------------------
     def observe(self, page, url: str | None = None, *, encoding: str | None = None) -> Placed:
@@ -124,6 +125,7 @@ class SiteTemplate:
         if key in self.pages:
             return
         self.pages[key] = None
+        self.learned += 1
         if len(self.pages) > self.max_pages:
             self.pages.pop(next(iter(self.pages)))
         for table, keys in ((self.counts, fps), (self.placed, {_placed_key(*fp) for fp in placed})):

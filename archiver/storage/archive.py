@@ -143,3 +143,6 @@ class Archive:
 
     def load_templates(self) -> dict[str, str]:
         return sites.load_templates(self.db)
+
+    def load_template(self, site: str) -> str | None:
+        return sites.load_template(self.db, site)

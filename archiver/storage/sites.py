@@ -22,6 +22,12 @@ def load_templates(db: Database) -> dict[str, str]:
             for site, data in db.execute("select site, template from site_templates")}
 
 
+def load_template(db: Database, site: str) -> str | None:
+    """One site's template JSON, or None when the archive has none."""
+    row = db.execute("select template from site_templates where site = ?", [site]).fetchone()
+    return template_json(row[0]) if row and row[0] is not None else None
+
+
 def save_templates(db: Database, templates: dict[str, str], at: str) -> None:
     """Keep each site's template JSON zstd-compressed (m035): it is mostly hex fingerprints,
     up to a few hundred kilobytes a site, about a third of that compressed."""
