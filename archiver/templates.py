@@ -41,12 +41,16 @@ class TemplateBook:
     def for_site(self, site: str) -> SiteTemplate:
         template = self.sites.get(site)
         if template is None:
-            data = self._archive.load_template(site) if self._archive is not None else None
+            data = self._stored(site)
             template = SiteTemplate.from_json(data) if data else SiteTemplate()
             if data:
                 self.loaded[site] = data
             self.sites[site] = template
         return template
+
+    def _stored(self, site: str) -> str | None:
+        """The site's template as kept between crawls (JSON), or None."""
+        return self._archive.load_template(site) if self._archive is not None else None
 
     def take_loaded(self, site: str) -> str | None:
         """The JSON the site's template was loaded from, once (None after, or when the site

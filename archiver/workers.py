@@ -105,7 +105,7 @@ class PageWorkers:
         self._known: list[set[str]] = [set() for _ in range(self.processes)]  # sites it has
 
     async def story(self, fetch: Fetch, learn: bool = False) -> Story:
-        self._template_for(fetch)
+        self._template_for(site_of(fetch.final_url))
         if not self.processes:
             story, placed = self._here.story(fetch, learn)
         else:
@@ -115,7 +115,7 @@ class PageWorkers:
         return story
 
     async def learn(self, fetch: Fetch) -> None:
-        self._template_for(fetch)
+        self._template_for(site_of(fetch.final_url))
         if not self.processes:
             placed = self._here.learn(fetch)
         else:
@@ -123,23 +123,23 @@ class PageWorkers:
             self._count(fetch, placed)
         self._share(fetch, placed)
 
-    def _template_for(self, fetch: Fetch) -> None:
-        """Have the site's template where the page is read: the book loads it when the
-        crawl first meets the site, and the site's worker process is sent the same JSON
-        before the page (a worker runs its tasks in order)."""
+    def _template_for(self, site: str) -> ProcessPoolExecutor | None:
+        """Have the site's template where its pages are read: the book loads it when the
+        crawl first meets the site, and the site's worker process (returned) is sent the
+        same JSON before anything else of the site (a worker runs its tasks in order)."""
         if self.book is None:
-            return
-        site = site_of(fetch.final_url)
+            return None
         self.book.for_site(site)
         data = self.book.take_loaded(site)
         if not self.processes:
-            return
+            return None
         shard = self._shard(site)
         pool = self._pool(shard)  # (a new one starts with every template the book holds)
         if site not in self._known[shard]:
             self._known[shard].add(site)
             if data:
                 pool.submit(_adopt, site, data)
+        return pool
 
     def catch_up(self, site: str) -> None:
         """Count in the pages of `site` that other crawls sharing the book counted (a fleet
@@ -148,9 +148,8 @@ class PageWorkers:
             return
         news = self.book.news(site)
         if news and self.processes:
-            pool = self._pools[self._shard(site)]
-            if pool is not None:  # (a new one starts from the book, which has them)
-                pool.submit(_count, site, news)  # before any later page of the site
+            # (the site's template first, as the book loaded it; then what the others counted)
+            self._template_for(site).submit(_count, site, news)  # before any later page
 
     def start(self) -> None:
         """Start every worker process now (a new process takes a second or more to import

@@ -403,3 +403,35 @@ def test_workers_that_split_a_new_sites_pages_read_them_with_one_warm_template(
         assert len(versions) == 1
         assert len(versions[0]["paragraphs"]) == 4, path  # the story, without the pitch
         assert pitch not in versions[0]["paragraphs"], path
+
+
+def test_a_worker_loads_the_templates_of_sites_it_meets_and_writes_back_what_it_learned(
+        redis_url):
+    """A worker's book loads a site's template from the fleet's hash when it meets the site;
+    at its stop it writes back only the sites it learned from: a site it only met keeps the
+    newer template another worker wrote meanwhile."""
+    from archiver.distributed.templates import TEMPLATES, SharedTemplateBook
+    from archiver.extract import SiteTemplate
+
+    def learned(site: str, pages: int) -> str:
+        template = SiteTemplate()
+        for n in range(pages):
+            template.count(frozenset({("f00d", "p<div"), (f"{n:04x}", "p<div")}),
+                           f"https://{site}/story-{n}/")
+        return template.to_json()
+
+    server = redis.Redis.from_url(redis_url)
+    server.hset(TEMPLATES, mapping={"a.example": learned("a.example", 3),
+                                    "b.example": learned("b.example", 3),
+                                    "c.example": learned("c.example", 3)})
+    book = SharedTemplateBook(server)
+    assert book.sites == {}
+    assert book.is_warm("a.example") and book.is_warm("b.example")
+    assert sorted(book.sites) == ["a.example", "b.example"]  # c was never met
+    newer_b = learned("b.example", 5)
+    server.hset(TEMPLATES, "b.example", newer_b)  # another worker stopped meanwhile
+    book.for_site("a.example").count(frozenset({("beef", "p<div")}), "https://a.example/x/")
+    book.save()
+    kept = {k.decode(): v.decode() for k, v in server.hgetall(TEMPLATES).items()}
+    assert kept["b.example"] == newer_b
+    assert len(SiteTemplate.from_json(kept["a.example"]).pages) == 4

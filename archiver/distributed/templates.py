@@ -7,11 +7,11 @@ it counted), and every worker counts in the others' pages before it decides on t
 it warm? read or hold?). Which worker fetched which page then does not matter: a site is warm
 once the fleet has seen enough of its pages, as it would be in one crawl of them all.
 
-The templates themselves are also kept in a Redis hash (site -> JSON): a worker loads it when
-it starts and writes back the sites it knows when it stops (after counting in the last
-pages of the others); the writer's baseline re-reads stored pages with it, and the writer
-copies it into the archive's `site_templates` when it stops, so the archive holds what a
-local crawl's would.
+The templates themselves are also kept in a Redis hash (site -> JSON): a worker loads a
+site's template from it when it first meets the site and writes back, when it stops, those
+it learned from (after counting in the last pages of the others); the writer's baseline
+re-reads stored pages with it, and the writer copies it into the archive's `site_templates`
+when it stops, so the archive holds what a local crawl's would.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import uuid
 from scrapy import signals
 from scrapy_redis.connection import get_redis_from_settings
 
-from archiver.extract import SiteTemplate
 from archiver.extract.template import Placed
 from archiver.normalize import site_of
 from archiver.templates import TemplateBook
@@ -40,10 +39,8 @@ def shared_templates(server) -> dict[str, str]:
 
 class SharedTemplateBook(TemplateBook):
     def __init__(self, server):
-        super().__init__(None)  # (no archive: the fleet's templates are all in Redis)
+        super().__init__(None)  # (no archive: the fleet's templates are in Redis)
         self.server = server
-        self.sites = {site: SiteTemplate.from_json(data)
-                      for site, data in shared_templates(server).items()}
         self.me = uuid.uuid4().hex  # this book's pages in the streams (counted already)
         self.read_to: dict[str, bytes] = {}  # site -> the last entry of its stream counted
 
@@ -54,6 +51,10 @@ class SharedTemplateBook(TemplateBook):
         book = cls(get_redis_from_settings(crawler.settings))
         crawler.signals.connect(book.save, signal=signals.spider_closed)
         return book
+
+    def _stored(self, site: str) -> str | None:
+        data = self.server.hget(TEMPLATES, site)
+        return data.decode() if data is not None else None
 
     def shared(self, url: str, placed: Placed) -> None:
         self.server.xadd(LEARNED + site_of(url),
@@ -77,10 +78,12 @@ class SharedTemplateBook(TemplateBook):
         return out
 
     def save(self) -> None:
+        """Write back the templates this worker learned from (its own pages or the others'):
+        one it only loaded is the hash's already, or older than what another worker wrote."""
         learned = {}
         for site, template in list(self.sites.items()):
             self.news(site)  # the last pages the others counted, so that no save loses them
-            if template.pages:
+            if template.learned:
                 learned[site] = template.to_json()
         if learned:
             self.server.hset(TEMPLATES, mapping=learned)
