@@ -435,3 +435,28 @@ def test_a_worker_loads_the_templates_of_sites_it_meets_and_writes_back_what_it_
     kept = {k.decode(): v.decode() for k, v in server.hgetall(TEMPLATES).items()}
     assert kept["b.example"] == newer_b
     assert len(SiteTemplate.from_json(kept["a.example"]).pages) == 4
+
+
+def test_the_writer_copies_the_templates_workers_changed_and_only_those(redis_url, tmp_path):
+    """Workers mark the sites whose template they wrote back; the writer, as it stops, copies
+    those into the archive and unmarks them, but not one a worker wrote again meanwhile."""
+    from archiver.distributed.templates import (
+        CHANGED,
+        TEMPLATES,
+        SharedTemplateBook,
+        changed_templates,
+        taken,
+    )
+
+    server = redis.Redis.from_url(redis_url)
+    server.hset(TEMPLATES, "old.example", "{}")  # written before, copied long ago
+    book = SharedTemplateBook(server)
+    for site in ("a.example", "b.example"):
+        book.for_site(site).count(frozenset({("f00d", "p<div")}), f"https://{site}/1/")
+    book.save()
+    changed = changed_templates(server)
+    assert sorted(changed) == ["a.example", "b.example"]
+    server.hset(TEMPLATES, "b.example", changed["b.example"].replace("f00d", "beef"))
+    taken(server, changed)  # b changed again before the copy was done: it stays marked
+    assert server.smembers(CHANGED) == {b"b.example"}
+    assert "beef" in changed_templates(server)["b.example"]

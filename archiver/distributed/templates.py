@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import uuid
 
+import redis
 from scrapy import signals
 from scrapy_redis.connection import get_redis_from_settings
 
@@ -33,8 +34,32 @@ LEARNED = "archiver:learned:"  # + site: a stream of the pages any worker counte
 LEARNED_KEEP = 1000
 
 
-def shared_templates(server) -> dict[str, str]:
-    return {site.decode(): data.decode() for site, data in server.hgetall(TEMPLATES).items()}
+# Sites whose template a worker wrote back since the writer last copied them to the archive.
+CHANGED = "archiver:templates:changed"
+
+
+def changed_templates(server) -> dict[str, str]:
+    """The templates workers wrote back since the archive last took them (see `taken`)."""
+    sites = sorted(server.smembers(CHANGED))
+    if not sites:
+        return {}
+    return {site.decode(): data.decode()
+            for site, data in zip(sites, server.hmget(TEMPLATES, sites)) if data is not None}
+
+
+def taken(server, sites: dict[str, str]) -> None:
+    """The archive holds these templates now: a site a worker wrote again meanwhile (its
+    JSON changed) stays marked, for the next copy."""
+    for site, data in sites.items():
+        with server.pipeline() as pipe:  # (WATCH: unmark only what was copied)
+            try:
+                pipe.watch(TEMPLATES)
+                if (pipe.hget(TEMPLATES, site) or b"").decode() == data:
+                    pipe.multi()
+                    pipe.srem(CHANGED, site)
+                    pipe.execute()
+            except redis.WatchError:
+                pass
 
 
 class SharedTemplateBook(TemplateBook):
@@ -86,4 +111,7 @@ class SharedTemplateBook(TemplateBook):
             if template.learned:
                 learned[site] = template.to_json()
         if learned:
-            self.server.hset(TEMPLATES, mapping=learned)
+            with self.server.pipeline() as pipe:  # (MULTI: both or neither)
+                pipe.hset(TEMPLATES, mapping=learned)
+                pipe.sadd(CHANGED, *learned)
+                pipe.execute()

@@ -30,7 +30,7 @@ from scrapy.utils.asyncio import create_looping_call
 
 from archiver.distributed import BAD_CAPTURES, CAPTURES, WRITER_LOCK, WRITERS, worker_key
 from archiver.distributed.captures import decode
-from archiver.distributed.templates import SharedTemplateBook, shared_templates
+from archiver.distributed.templates import SharedTemplateBook, changed_templates, taken
 from archiver.items import Capture
 from archiver.storage import Archive
 
@@ -216,8 +216,11 @@ class IngestSpider(Spider):
         if renewal is not None and renewal.running:
             renewal.stop()
         if self.templates is not None:  # the archive keeps them, as a local crawl's does
-            with Archive.open(self.db_path) as archive:
-                archive.save_templates(shared_templates(self.server))
+            changed = changed_templates(self.server)
+            if changed:
+                with Archive.open(self.db_path) as archive:
+                    archive.save_templates(changed)
+                taken(self.server, changed)
 
 
 def _already_recorded(archive: Archive, capture: Capture) -> bool:
