@@ -13,6 +13,8 @@ crawl first meets the site, and only the templates a crawl learned from are writ
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from archiver.extract import SiteTemplate
 from archiver.extract.template import Placed
 from archiver.normalize import site_of
@@ -23,9 +25,9 @@ class TemplateBook:
     def __init__(self, db_path: str | None):
         self.db_path = db_path
         self.sites: dict[str, SiteTemplate] = {}
-        # The JSON of the sites loaded from the archive, until a page reader in another
-        # process takes it to start the site from the same state (see `take_loaded`).
-        self.loaded: dict[str, str] = {}
+        # Told (site, JSON) of each template loaded: page readers in other processes start
+        # the site from the same state (archiver.workers).
+        self.on_load: Callable[[str, str], None] | None = None
         self._archive = Archive.open(db_path) if db_path else None
 
     @classmethod
@@ -43,22 +45,17 @@ class TemplateBook:
         if template is None:
             data = self._stored(site)
             template = SiteTemplate.from_json(data) if data else SiteTemplate()
-            if data:
-                self.loaded[site] = data
             self.sites[site] = template
+            if data and self.on_load is not None:
+                self.on_load(site, data)
         return template
+
+    def for_url(self, url: str) -> SiteTemplate:
+        return self.for_site(site_of(url))
 
     def _stored(self, site: str) -> str | None:
         """The site's template as kept between crawls (JSON), or None."""
         return self._archive.load_template(site) if self._archive is not None else None
-
-    def take_loaded(self, site: str) -> str | None:
-        """The JSON the site's template was loaded from, once (None after, or when the site
-        was new): what a page reader in another process starts the site from."""
-        return self.loaded.pop(site, None)
-
-    def for_url(self, url: str) -> SiteTemplate:
-        return self.for_site(site_of(url))
 
     def is_warm(self, site: str) -> bool:
         """Whether the site's template has seen enough pages to tell its repeated blocks."""

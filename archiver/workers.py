@@ -103,9 +103,11 @@ class PageWorkers:
         self._here = Reading(book.sites if book is not None else None)
         self._pools: list[ProcessPoolExecutor | None] = [None] * self.processes
         self._known: list[set[str]] = [set() for _ in range(self.processes)]  # sites it has
+        if book is not None and self.processes:
+            book.on_load = self._adopt
 
     async def story(self, fetch: Fetch, learn: bool = False) -> Story:
-        self._template_for(site_of(fetch.final_url))
+        self._meet(fetch)
         if not self.processes:
             story, placed = self._here.story(fetch, learn)
         else:
@@ -115,7 +117,7 @@ class PageWorkers:
         return story
 
     async def learn(self, fetch: Fetch) -> None:
-        self._template_for(site_of(fetch.final_url))
+        self._meet(fetch)
         if not self.processes:
             placed = self._here.learn(fetch)
         else:
@@ -123,33 +125,39 @@ class PageWorkers:
             self._count(fetch, placed)
         self._share(fetch, placed)
 
-    def _template_for(self, site: str) -> ProcessPoolExecutor | None:
-        """Have the site's template where its pages are read: the book loads it when the
-        crawl first meets the site, and the site's worker process (returned) is sent the
-        same JSON before anything else of the site (a worker runs its tasks in order)."""
-        if self.book is None:
-            return None
-        self.book.for_site(site)
-        data = self.book.take_loaded(site)
-        if not self.processes:
-            return None
+    def _meet(self, fetch: Fetch) -> None:
+        """The book loads a site's template when the crawl first meets the site (and hands
+        it to the site's worker process: `_adopt`)."""
+        if self.book is not None:
+            self.book.for_url(fetch.final_url)
+
+    def _adopt(self, site: str, data: str) -> None:
+        """The book just loaded the site's template: the site's worker process gets the same
+        JSON before anything else of the site (a worker runs its tasks in order)."""
         shard = self._shard(site)
-        pool = self._pool(shard)  # (a new one starts with every template the book holds)
+        self._pool(shard)  # (a new one starts with every template the book holds)
         if site not in self._known[shard]:
             self._known[shard].add(site)
-            if data:
-                pool.submit(_adopt, site, data)
-        return pool
+            self._tell(shard, _adopt, site, data)
 
     def catch_up(self, site: str) -> None:
         """Count in the pages of `site` that other crawls sharing the book counted (a fleet
         of workers), here and in the worker process that reads the site."""
         if self.book is None:
             return
-        news = self.book.news(site)
+        news = self.book.news(site)  # (a site met only now is loaded, and adopted, first)
         if news and self.processes:
-            # (the site's template first, as the book loaded it; then what the others counted)
-            self._template_for(site).submit(_count, site, news)  # before any later page
+            self._tell(self._shard(site), _count, site, news)  # before any later page
+
+    def _tell(self, shard: int, task, *args) -> None:
+        """Send a worker a task nobody waits for. A worker found dead is replaced, from the
+        book, which already holds what the task would have told it."""
+        pool = self._pool(shard)
+        try:
+            pool.submit(task, *args)
+        except BrokenProcessPool:
+            self._drop(shard, pool)
+            self._pool(shard)
 
     def start(self) -> None:
         """Start every worker process now (a new process takes a second or more to import
@@ -179,9 +187,16 @@ class PageWorkers:
             except BrokenProcessPool:
                 logger.error("Page reader process died reading %s (attempt %d)",
                              fetch.url, attempt)
-                self._pools[shard] = None
-                pool.shutdown(wait=False, cancel_futures=True)
+                self._drop(shard, pool)
         raise ReaderDied(f"page reader process died twice on {fetch.url}")
+
+    def _drop(self, shard: int, pool: ProcessPoolExecutor) -> None:
+        """Let a dead worker's pool go; only if it is still the shard's, so that the other
+        pages that were waiting on it do not throw away the new one the first of them made
+        (each would start another process, from the book as it was then)."""
+        if self._pools[shard] is pool:
+            self._pools[shard] = None
+        pool.shutdown(wait=False, cancel_futures=True)
 
     def _pool(self, shard: int) -> ProcessPoolExecutor:
         pool = self._pools[shard]

@@ -3,10 +3,12 @@
 An archive is given `--sites` mature site templates (each at the size a site's template
 reaches: 125 pages, 4,000 block fingerprints, 4,000 placed ones; their hex values random).
 Then, as a crawl does, a template book is opened on it, `--meets` of the sites are met and
-learn one page each, and the book is saved. Printed: the seconds and the memory (peak RSS
-growth) that took, and the bytes the templates take in the archive, for this checkout and,
-side by side in the same run, for a reference commit (default: `f2b13b4`, the last whose
-book loaded and saved every site's template and stored them as plain JSON).
+learn one page each, and the book is saved. Printed: the seconds that took, the memory (the
+growth of the peak RSS of a process that does only that), and the bytes the templates take
+in the archive; for this checkout and, side by side in the same run, for a reference commit
+(default: `f2b13b4`, the last whose book loaded and saved every site's template, and stored
+them as plain JSON). Each side builds its archive with its own code. Needs the git history
+(the reference is checked out with `git archive`).
 
     .venv/bin/python bench/templates.py [--sites 1000] [--meets 20] [--reference f2b13b4]
 """
@@ -46,23 +48,29 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(sites: int, meets: int, db: Path) -> dict:
-    """Build the archive with this checkout's code, then open a book, meet, learn, save."""
+def build(sites: int, db: Path) -> None:
+    """The archive, written by this checkout's code (each checkout stores templates its way)."""
     from archiver.storage import Archive
-    from archiver.templates import TemplateBook
 
     rng = random.Random(7)
-    names = [f"site-{n}.example" for n in range(sites)]
     with Archive.open(db) as archive:
         for start in range(0, sites, 100):
-            archive.save_templates({name: template_json(rng) for name in names[start:start + 100]})
+            archive.save_templates({f"site-{n}.example": template_json(rng)
+                                    for n in range(start, min(start + 100, sites))})
+
+
+def measure(meets: int, db: Path) -> dict:
+    """In a process that did nothing else: open a book, meet `meets` sites, learn, save."""
+    from archiver.templates import TemplateBook
+
+    rng = random.Random(8)
     page = frozenset((f"{rng.getrandbits(64):016x}", "p<div.story") for _ in range(80))
     before = rss_mb()
     start = time.perf_counter()
     book = TemplateBook(str(db))
     opened = time.perf_counter() - start
-    for name in names[:meets]:
-        book.for_site(name).count(page, f"https://{name}/new-story/")
+    for n in range(meets):
+        book.for_site(f"site-{n}.example").count(page, f"https://site-{n}.example/new-story/")
     book.save()
     elapsed = time.perf_counter() - start
     with sqlite3.connect(db) as con:
@@ -73,10 +81,12 @@ def measure(sites: int, meets: int, db: Path) -> dict:
 
 
 def run(root: Path, sites: int, meets: int, db: Path) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--measure", "--root", str(root), "--sites", str(sites),
-         "--meets", str(meets), "--db", str(db)],
-        check=True, capture_output=True, text=True, cwd=root)
+    """Build with the checkout at `root`, then measure with it in a fresh process."""
+    common = [sys.executable, __file__, "--root", str(root), "--sites", str(sites),
+              "--meets", str(meets), "--db", str(db)]
+    subprocess.run([*common, "--build"], check=True, capture_output=True, cwd=root)
+    done = subprocess.run([*common, "--measure"], check=True, capture_output=True, text=True,
+                          cwd=root)
     return json.loads(done.stdout)
 
 
@@ -85,13 +95,17 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=1000)
     parser.add_argument("--meets", type=int, default=20)
     parser.add_argument("--reference", default="f2b13b4")
+    parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--root", default=str(REPO), help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
+    if args.build or args.measure:
         sys.path.insert(0, args.root)
-        print(json.dumps(measure(args.sites, args.meets, Path(args.db))))
+        if args.build:
+            build(args.sites, Path(args.db))
+        else:
+            print(json.dumps(measure(args.meets, Path(args.db))))
         return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

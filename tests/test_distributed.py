@@ -439,7 +439,8 @@ def test_a_worker_loads_the_templates_of_sites_it_meets_and_writes_back_what_it_
 
 def test_the_writer_copies_the_templates_workers_changed_and_only_those(redis_url, tmp_path):
     """Workers mark the sites whose template they wrote back; the writer, as it stops, copies
-    those into the archive and unmarks them, but not one a worker wrote again meanwhile."""
+    those into the archive and unmarks them, but not one a worker wrote again meanwhile. The
+    first copy of a fleet (one from before the marks, say) takes the whole hash."""
     from archiver.distributed.templates import (
         CHANGED,
         TEMPLATES,
@@ -449,7 +450,11 @@ def test_the_writer_copies_the_templates_workers_changed_and_only_those(redis_ur
     )
 
     server = redis.Redis.from_url(redis_url)
-    server.hset(TEMPLATES, "old.example", "{}")  # written before, copied long ago
+    server.hset(TEMPLATES, "old.example", "{}")  # written by a fleet before the marks
+    first = changed_templates(server)
+    assert first == {"old.example": "{}"}
+    taken(server, first)
+    assert changed_templates(server) == {}
     book = SharedTemplateBook(server)
     for site in ("a.example", "b.example"):
         book.for_site(site).count(frozenset({("f00d", "p<div")}), f"https://{site}/1/")
@@ -459,4 +464,5 @@ def test_the_writer_copies_the_templates_workers_changed_and_only_those(redis_ur
     server.hset(TEMPLATES, "b.example", changed["b.example"].replace("f00d", "beef"))
     taken(server, changed)  # b changed again before the copy was done: it stays marked
     assert server.smembers(CHANGED) == {b"b.example"}
+    assert list(changed_templates(server)) == ["b.example"]
     assert "beef" in changed_templates(server)["b.example"]

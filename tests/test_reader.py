@@ -3,6 +3,8 @@ captures an earlier run left behind completed by the next one."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
@@ -123,6 +125,37 @@ async def test_the_next_run_reads_a_known_site_with_its_stored_template(db_path,
     nxt.spider_closed()
     assert not capture.held and capture.article.paragraphs
     assert SUPPORT not in capture.article.paragraphs
+
+
+@deferred_f_from_coro_f
+async def test_a_dead_reader_process_is_replaced_when_a_known_site_is_first_met(db_path):
+    """The worker that would be handed a known site's template has died: a new one starts
+    from the book (which holds the site's template), and the page is read with it."""
+    import os
+    import signal
+    import time
+
+    from tests.conftest import all_end, children_of
+
+    first = _reader(db_path)
+    for n in range(4):
+        await _all(first.read(_story(n)))
+    first.templates.save()
+    first.spider_closed()
+    nxt = _reader(db_path, 1)
+    nxt.workers.start()
+    pool = nxt.workers._pools[0]
+    await asyncio.wrap_future(pool.submit(int))  # its process is up
+    readers = [pid for pid in children_of(os.getpid()) if pid in pool._processes]
+    for pid in readers:
+        os.kill(pid, signal.SIGKILL)
+    assert all_end(readers, 10)
+    deadline = time.monotonic() + 10
+    while not pool._broken and time.monotonic() < deadline:  # the pool has noticed
+        time.sleep(0.05)
+    [capture] = await _all(nxt.read(_story(4)))
+    nxt.spider_closed()
+    assert capture.article and SUPPORT not in capture.article.paragraphs
 
 
 def test_a_crawl_loads_and_writes_back_only_the_templates_of_sites_it_learned_from(db_path):

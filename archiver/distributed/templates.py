@@ -34,12 +34,17 @@ LEARNED = "archiver:learned:"  # + site: a stream of the pages any worker counte
 LEARNED_KEEP = 1000
 
 
-# Sites whose template a worker wrote back since the writer last copied them to the archive.
+# Sites whose template a worker wrote back since the writer last copied them to the archive;
+# and whether a writer has copied the whole hash once (a fleet from before these marks).
 CHANGED = "archiver:templates:changed"
+COPIED = "archiver:templates:copied"
 
 
 def changed_templates(server) -> dict[str, str]:
-    """The templates workers wrote back since the archive last took them (see `taken`)."""
+    """The templates workers wrote back since the archive last took them (see `taken`); the
+    whole hash the first time."""
+    if not server.exists(COPIED):
+        return {site.decode(): data.decode() for site, data in server.hgetall(TEMPLATES).items()}
     sites = sorted(server.smembers(CHANGED))
     if not sites:
         return {}
@@ -50,6 +55,7 @@ def changed_templates(server) -> dict[str, str]:
 def taken(server, sites: dict[str, str]) -> None:
     """The archive holds these templates now: a site a worker wrote again meanwhile (its
     JSON changed) stays marked, for the next copy."""
+    server.set(COPIED, 1)
     for site, data in sites.items():
         with server.pipeline() as pipe:  # (WATCH: unmark only what was copied)
             try:
