@@ -158,6 +158,34 @@ async def test_a_dead_reader_process_is_replaced_when_a_known_site_is_first_met(
     assert capture.article and SUPPORT not in capture.article.paragraphs
 
 
+@deferred_f_from_coro_f
+async def test_pages_waiting_on_a_reader_that_dies_share_one_new_reader(db_path):
+    """Three pages wait on one worker when it dies: each is read (by the worker that replaces
+    it, one for all of them), and once the reader closes no worker process is left."""
+    import os
+    import signal
+    import time
+
+    from tests.conftest import all_end, children_of
+
+    reader = _reader(db_path, 1, ARCHIVER_TEMPLATES=False)
+    reader.workers.start()
+    pool = reader.workers._pools[0]
+    await asyncio.wrap_future(pool.submit(int))  # its process is up
+    before = set(children_of(os.getpid()))
+    busy = pool.submit(time.sleep, 5)  # so that none of the pages is read before it dies
+    pending = [asyncio.ensure_future(_all(reader.read(_story(n)))) for n in range(3)]
+    await asyncio.sleep(0)  # all three submitted to the same worker
+    for pid in list(pool._processes):
+        os.kill(pid, signal.SIGKILL)
+    captures = [c for done in await asyncio.gather(*pending) for c in done]
+    assert busy.exception() is not None and len(captures) == 3 and all(c.article for c in captures)
+    started = set(children_of(os.getpid())) - before
+    reader.spider_closed()
+    assert all_end(list(started) + list(pool._processes or []), 15)
+    assert len(started) <= 2  # one new reader (and at most multiprocessing's tracker)
+
+
 def test_a_crawl_loads_and_writes_back_only_the_templates_of_sites_it_learned_from(db_path):
     from archiver.extract import SiteTemplate
     from archiver.templates import TemplateBook
