@@ -114,9 +114,12 @@ def _update_lookups() -> dict[str, str]:
             "idx_update_rows_article_update_key",
         "select coalesce(max(update_key), 0) + 1 from updates where article_id = ?":
             "idx_update_rows_article_update_key",
-        reads._UPDATES_OF_VERSIONS.format(ids="?, ?"): "idx_update_rows_version",
+        reads._UPDATES_MATCHING.format(ids="1, 2"): "idx_update_rows_version",
         reads._FEED_UPDATES: "idx_update_rows_version",
-        reads._SEARCH_UPDATES.format(filters=""): "INTEGER PRIMARY KEY",
+        # a hit of the update texts' index (m036) to the rows showing that text
+        reads._SEARCH_UPDATES.format(filters=""): "idx_update_rows_text",
+        reads._SEARCH_UPDATES.format(filters="and a.site = :site"): "idx_update_rows_text",
+        reads._UPDATE_SNIPPET: "VIRTUAL TABLE INDEX 0:=M",
         "select * from updates where kind = ?": "idx_update_rows_kind",
         "select id, text from update_texts where key in (?, ?)": "idx_update_texts_key",
     }

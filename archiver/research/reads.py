@@ -46,24 +46,32 @@ join versions v on v.id = vp.version_id join articles a on a.id = v.article_id
 where vp.paragraph_id = :paragraph {filters}
 order by vp.version_id desc
 """
+# Each distinct update text is indexed once (update_texts_fts, m036): the rows showing a
+# matching text are found by `text_id` (the CROSS JOIN keeps the planner from walking every
+# row of the kind instead) and read newest row first, as a search over every row read them.
+# Rows: (version id, story id, text id, kind); the snippet is cut for the hits alone
+# (`_UPDATE_SNIPPET`), not for every row sorted.
 _SEARCH_UPDATES = """
-select u.version_id, u.article_id, """ + _SNIPPET.format(table="updates_fts") + """, u.kind
-from updates_fts f
-join updates u on u.id = f.rowid join versions v on v.id = u.version_id
+select u.version_id, u.article_id, u.text_id, u.kind
+from update_texts_fts f
+cross join updates u on u.text_id = f.rowid join versions v on v.id = u.version_id
 join articles a on a.id = u.article_id
-where updates_fts match :query and u.kind = :kind {filters}
-order by f.rowid desc
+where update_texts_fts match :query and u.kind = :kind {filters}
+order by u.id desc
 """
+_UPDATE_SNIPPET = "select " + _SNIPPET.format(table="update_texts_fts") + \
+    " from update_texts_fts where update_texts_fts match :query and rowid = :text"
 _HIT = """
 select a.url, a.site, v.version, v.first_seen, v.last_seen, v.change, v.title
 from versions v join articles a on a.id = v.article_id where v.id = ?
 """
-_UPDATES_OF_VERSIONS = "select id, version_id, kind from updates where version_id in ({ids})"
-# Update rows are written with their version, so the hits' updates are among the newest
-# matching ones: one pass down the index from the top, never a seek per update.
+# The kinds of the chosen versions' updates whose text matches, newest row first: the
+# versions' rows by their index, their texts' hits in one pass of the full-text index.
 _UPDATES_MATCHING = """
-select rowid from updates_fts where updates_fts match :query and rowid >= :lowest
-order by rowid desc
+select u.version_id, u.kind from updates u
+where u.version_id in ({ids})
+  and u.text_id in (select rowid from update_texts_fts where update_texts_fts match :query)
+order by u.id desc
 """
 
 
@@ -130,6 +138,8 @@ def _search(archive, query, site, since, until, kind, limit, every_version) -> l
             if len(found) >= limit:
                 break
     best = sorted(chosen.values(), key=lambda r: r[0], reverse=True)[:limit]
+    if kind:  # the update rows' hits carry their text's id, for its snippet
+        best = [(v, a, _update_snippet(archive, query, text), k) for v, a, text, k in best]
     in_updates = {} if kind else _updates_matching(archive, query, [r[0] for r in best])
     hits = [_hit(archive, row, in_updates) for row in best]
     # ids follow the order captures were written, which a crawl's parallel readers may
@@ -150,17 +160,19 @@ def _paragraph_rows(archive: Archive, filters: str, params: dict) -> Iterator[tu
 def _updates_matching(archive: Archive, query: str, version_ids: list[int]
                       ) -> dict[int, list[str]]:
     """{version id: kinds of its updates that match the query}, for the chosen versions."""
-    db = archive.db.conn
     ids = ",".join(str(int(v)) for v in version_ids)
-    updates = {uid: (vid, kind) for uid, vid, kind in
-               db.execute(_UPDATES_OF_VERSIONS.format(ids=ids))} if ids else {}
     found: dict[int, list[str]] = {}
-    if updates:
-        for (uid,) in db.execute(_UPDATES_MATCHING, {"query": query, "lowest": min(updates)}):
-            if uid in updates:
-                vid, kind = updates[uid]
-                found.setdefault(vid, []).append(kind)
+    if ids:
+        for vid, kind in archive.db.conn.execute(_UPDATES_MATCHING.format(ids=ids),
+                                                 {"query": query}):
+            found.setdefault(vid, []).append(kind)
     return found
+
+
+def _update_snippet(archive: Archive, query: str, text_id: int) -> str:
+    """The snippet of one matching update text (the same in every row that shows it)."""
+    row = archive.db.conn.execute(_UPDATE_SNIPPET, {"query": query, "text": text_id}).fetchone()
+    return row[0]
 
 
 def _hit(archive: Archive, row: tuple, in_updates: dict[int, list[str]]) -> Row:
