@@ -46,17 +46,29 @@ join versions v on v.id = vp.version_id join articles a on a.id = v.article_id
 where vp.paragraph_id = :paragraph {filters}
 order by vp.version_id desc
 """
-# Each distinct update text is indexed once (update_texts_fts, m036): the rows showing a
-# matching text are found by `text_id` (the CROSS JOIN keeps the planner from walking every
-# row of the kind instead) and read newest row first, as a search over every row read them.
-# Rows: (version id, story id, text id, kind); the snippet is cut for the hits alone
-# (`_UPDATE_SNIPPET`), not for every row sorted.
-_SEARCH_UPDATES = """
+# Each distinct update text is indexed once (update_texts_fts, m036), and its rows are
+# read newest row first, as the index of every row gave them before, so the same stories
+# come first. Two passes: the newest `_RECENT_UPDATE_ROWS` rows walked in order (a common
+# word's hits come at once, before any sort), then the older rows of the matching texts
+# found by `text_id` and sorted (a rare word's few rows, without walking the table). The
+# CROSS JOINs and `+` fix each pass's plan. Rows: (version id, story id, text id, kind); the
+# snippet is cut for the hits alone (`_UPDATE_SNIPPET`), not for every row.
+_RECENT_UPDATE_ROWS = 10_000
+_SEARCH_RECENT_UPDATES = """
+select u.version_id, u.article_id, u.text_id, u.kind
+from updates u cross join versions v on v.id = u.version_id
+cross join articles a on a.id = u.article_id
+where u.id > :floor and +u.kind = :kind
+  and +u.text_id in (select rowid from update_texts_fts where update_texts_fts match :query)
+  {filters}
+order by u.id desc
+"""
+_SEARCH_OLDER_UPDATES = """
 select u.version_id, u.article_id, u.text_id, u.kind
 from update_texts_fts f
 cross join updates u on u.text_id = f.rowid join versions v on v.id = u.version_id
 join articles a on a.id = u.article_id
-where update_texts_fts match :query and u.kind = :kind {filters}
+where update_texts_fts match :query and u.id <= :floor and u.kind = :kind {filters}
 order by u.id desc
 """
 _UPDATE_SNIPPET = "select " + _SNIPPET.format(table="update_texts_fts") + \
@@ -122,13 +134,12 @@ def _search(archive, query, site, since, until, kind, limit, every_version) -> l
     params["query"] = query
     if kind:
         params["kind"] = kind
-        streams = [_SEARCH_UPDATES.format(filters=filters)]
+        streams = [_update_rows(archive, filters, params)]
     else:
-        streams = [_SEARCH_TITLES.format(filters=filters), None]
+        streams = [archive.db.conn.execute(_SEARCH_TITLES.format(filters=filters), params),
+                   _paragraph_rows(archive, filters, params)]
     chosen: dict[tuple, tuple] = {}  # (story, or version with every_version) -> newest row
-    for sql in streams:
-        rows = _paragraph_rows(archive, filters, params) if sql is None else \
-            archive.db.conn.execute(sql, params)
+    for rows in streams:
         found: set = set()
         for row in rows:
             key = row[0] if every_version else row[1]
@@ -155,6 +166,17 @@ def _paragraph_rows(archive: Archive, filters: str, params: dict) -> Iterator[tu
     for paragraph, snippet in conn.execute(_SEARCH_PARAGRAPHS, {"query": params["query"]}):
         yield from conn.execute(versions_with, {**params, "paragraph": paragraph,
                                                 "snippet": snippet})
+
+
+def _update_rows(archive: Archive, filters: str, params: dict,
+                 recent: int = _RECENT_UPDATE_ROWS) -> Iterator[tuple]:
+    """(version, story, text id, kind) for each update row of the kind whose text matches,
+    newest row first: the `recent` newest rows in order, then the older ones."""
+    conn = archive.db.conn
+    newest = conn.execute("select coalesce(max(id), 0) from update_rows").fetchone()[0]
+    bounds = {**params, "floor": newest - recent}
+    yield from conn.execute(_SEARCH_RECENT_UPDATES.format(filters=filters), bounds)
+    yield from conn.execute(_SEARCH_OLDER_UPDATES.format(filters=filters), bounds)
 
 
 def _updates_matching(archive: Archive, query: str, version_ids: list[int]
