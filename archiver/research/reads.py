@@ -78,11 +78,15 @@ select a.url, a.site, v.version, v.first_seen, v.last_seen, v.change, v.title
 from versions v join articles a on a.id = v.article_id where v.id = ?
 """
 # The kinds of the chosen versions' updates whose text matches, newest row first: the
-# versions' rows by their index, their texts' hits in one pass of the full-text index.
+# versions' rows by their index, and the hits of the full-text index from the lowest of their
+# texts' ids up (a text is numbered when it first appears, so a recent version's texts are
+# mostly among the newest: the index is seldom read whole).
 _UPDATES_MATCHING = """
 select u.version_id, u.kind from updates u
 where u.version_id in ({ids})
-  and u.text_id in (select rowid from update_texts_fts where update_texts_fts match :query)
+  and u.text_id in (select rowid from update_texts_fts where update_texts_fts match :query
+                    and rowid >= (select min(text_id) from update_rows
+                                  where version_id in ({ids})))
 order by u.id desc
 """
 
