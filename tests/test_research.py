@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from archiver.cli import main
 from archiver.research import reads
 from archiver.storage import Archive
-from tests.conftest import sql_rows
+from tests.conftest import sql_rows, unpacked
 
 KEYFOLD = "/breaches/keyfold-password-manager-vault-backups-accessed/"
 GPU = "/2026/03/02/used-data-center-gpu-prices-record/"
@@ -91,8 +91,6 @@ def test_search_inside_updates_reads_every_matching_row_newest_first(tmp_path):
     the older rows of the matching texts, sorted): wherever the passes meet, it reads the
     rows one plain query over every row gives, in the same order. On live blogs whose
     versions repeat their updates, one text shared by two stories (tests/fixtures)."""
-    from tests.conftest import unpacked
-
     with Archive.open(unpacked("archive-before-m033.db.gz", tmp_path)) as archive:
         total = archive.db["update_rows"].count
         sites = [r[0] for r in archive.db.execute("select distinct site from articles")]
