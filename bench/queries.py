@@ -12,9 +12,10 @@ default a base of --base versions is recorded through the write path and then co
 SQL (`--scale`) until the archive holds --versions: each copy gets new ids, new story URLs
 (`.../copy-K/`), its own site names (a suffix per copy group) and times shifted back by K
 times the base's period (so the archive covers K+1 such periods, as a longer crawl would), its
-rows go in through the same triggers, and its paragraphs and updates into their full-text
-indexes as the write path puts them. `--keep` resumes a stopped build. The output says how
-many versions came from each. `--base` equal to `--versions` records everything directly.
+rows go in through the same triggers, and its paragraphs into their full-text index as the
+write path puts them (its update rows name the base's update texts, indexed once already).
+`--keep` resumes a stopped build. The output says how many versions came from each. `--base`
+equal to `--versions` records everything directly.
 
     .venv/bin/python bench/queries.py [--versions 1000000] [--base 40000] [--db PATH] [--keep]
 """
@@ -57,12 +58,12 @@ START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 README_QUERIES = {
     "updates that added 'recall'": """
 select distinct a.url, v.version, u.kind, u.first_version
-from updates_fts f
-join updates u on u.id = f.rowid
+from update_texts_fts f
+join updates u on u.text_id = f.rowid
 join diffs d on d.version_id = u.version_id and d.new_index >= u.start and d.new_index < u."end"
 join versions v on v.id = u.version_id
 join articles a on a.id = v.article_id
-where updates_fts match 'recall*'
+where update_texts_fts match 'recall*'
   and d.op in ('added', 'changed') and lower(d.new_text) like '%recall%'
   and lower(coalesce(d.old_text, '')) not like '%recall%'""",
     "headline changed within an hour": """
@@ -236,11 +237,10 @@ def scale(archive: Archive, target: int) -> int:
         with archive.writing():
             for table, spec in _COPIES.items():
                 conn.execute(_copy_sql(archive, table, *spec, maxes), params)
-            # the copied paragraphs and updates into their full-text indexes, as the write
-            # path adds them (m032)
-            for source, table in (("paragraphs", "paragraphs"), ("updates", "update_rows")):
-                conn.execute(f"insert into {source}_fts (rowid, text) select id, text "
-                             f"from {source} where id > ?", [maxes[table] * k])
+            # the copied paragraphs into their full-text index, as the write path adds them
+            # (m032); the copied update rows name the base's texts, indexed once (m036)
+            conn.execute("insert into paragraphs_fts (rowid, text) select id, text "
+                         "from paragraphs where id > ?", [maxes["paragraphs"] * k])
         print(f"  copy {k}: {conn.execute('select count(*) from versions').fetchone()[0]:,}"
               " versions", file=sys.stderr)
         k += 1

@@ -73,13 +73,13 @@ def test_how_many_stories_changed_their_headline_within_an_hour(research_archive
 # updates holding a word that starts with it, and their diff rows, are read.
 UPDATES_ADDING_WORD_FTS = """
 select distinct a.url, v.version, u.kind, u.update_key, u.first_version
-from updates_fts f
-join updates u on u.id = f.rowid
+from update_texts_fts f
+join updates u on u.text_id = f.rowid
 join diffs d on d.version_id = u.version_id
                and d.new_index >= u.start and d.new_index < u."end"
 join versions v on v.id = u.version_id
 join articles a on a.id = v.article_id
-where updates_fts match '"' || :word || '"*'
+where update_texts_fts match '"' || :word || '"*'
   and d.op in ('added', 'changed')
   and lower(d.new_text) like '%' || :word || '%'
   and lower(coalesce(d.old_text, '')) not like '%' || :word || '%'

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from archiver.cli import main
 from archiver.research import reads
 from archiver.storage import Archive
-from tests.conftest import sql_rows
+from tests.conftest import sql_rows, unpacked
 
 KEYFOLD = "/breaches/keyfold-password-manager-vault-backups-accessed/"
 GPU = "/2026/03/02/used-data-center-gpu-prices-record/"
@@ -74,6 +74,39 @@ def test_search_inside_updates_of_a_kind(demo_archive):
     # the plain search says when the words sit in an update
     [plain] = run_json(demo_archive, "search", "misstated")
     assert plain["in_updates"] == ["correction"]
+
+
+# Every update row of the kind whose text matches, newest row first, in one plain query
+MATCHING_ROWS = """
+select u.version_id, u.article_id, u.text_id, u.kind
+from updates u join versions v on v.id = u.version_id join articles a on a.id = u.article_id
+where u.kind = :kind {filters}
+  and u.text_id in (select rowid from update_texts_fts where update_texts_fts match :query)
+order by u.id desc
+"""
+
+
+def test_search_inside_updates_reads_every_matching_row_newest_first(tmp_path):
+    """`search --kind` reads update rows in two passes (the newest rows walked in order, then
+    the older rows of the matching texts, sorted): wherever the passes meet, it reads the
+    rows one plain query over every row gives, in the same order. On live blogs whose
+    versions repeat their updates, one text shared by two stories (tests/fixtures)."""
+    with Archive.open(unpacked("archive-before-m033.db.gz", tmp_path)) as archive:
+        total = archive.db["update_rows"].count
+        sites = [r[0] for r in archive.db.execute("select distinct site from articles")]
+        checked = 0
+        for query, kind in (("outage", "update"), ("update", "update"), ("company", "update"),
+                            ("misstated", "correction"), ('"kept watching"', "update")):
+            for site in (None, *sites):
+                filters, params = reads._filters(site, None, None)
+                params.update(query=query, kind=kind)
+                every = archive.db.execute(MATCHING_ROWS.format(filters=filters),
+                                           params).fetchall()
+                checked += len(every)
+                for recent in (0, 1, 7, total // 2, total, total + 1):
+                    assert list(reads._update_rows(archive, filters, params, recent)) == every, (
+                        query, site, recent)
+        assert total > 30 and checked > 2 * total  # some words in many rows
 
 
 def test_search_filters_and_odd_queries(demo_archive):

@@ -69,6 +69,9 @@ def test_plain_datasette_still_works(demo_archive):
                         "--host", "127.0.0.1"]):
         status, body = get(base, "/demo/versions.json", _search="vault", _shape="array")
         assert status == 200 and [r["version"] for r in json.loads(body)] == [1, 2]
+        # update texts are searchable too (update_texts_fts, m036)
+        status, body = get(base, "/demo/update_texts.json", _search="misstated", _shape="array")
+        assert status == 200 and [r["text"][:10] for r in json.loads(body)] == ["Correction"]
         assert get(base, "/demo/bodies.json")[0] == 200  # no metadata: nothing hidden
 
 

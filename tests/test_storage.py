@@ -355,10 +355,10 @@ def test_a_story_written_by_another_crawl_while_planning_is_decided_again(archiv
 
 
 def _fts_intact(archive) -> None:
-    """FTS5's own check that paragraphs_fts and updates_fts index exactly the rows of their
-    tables (with rank 1 it compares the index with the content table; it raises on any
+    """FTS5's own check that paragraphs_fts and update_texts_fts index exactly the rows of
+    their tables (with rank 1 it compares the index with the content table; it raises on any
     difference)."""
-    for table in ("paragraphs_fts", "updates_fts"):
+    for table in ("paragraphs_fts", "update_texts_fts"):
         archive.db.execute(f"insert into {table} ({table}, rank) values ('integrity-check', 1)")
 
 
@@ -374,7 +374,7 @@ def test_new_paragraphs_are_indexed_for_search_once_each(archive):
     assert found == ["The router vendor shipped a patch.",
                      "Update: the patch bricks some units."]
     [update] = archive.db.execute(
-        "select text from updates_fts where updates_fts match 'bricks'").fetchall()
+        "select text from update_texts_fts where update_texts_fts match 'bricks'").fetchall()
     assert update == ("Update: the patch bricks some units.",)
     assert not list(archive.db.execute("select name from sqlite_master where type = 'trigger' "
                                        "and name in ('paragraphs_ai', 'updates_ai')"))
@@ -399,10 +399,35 @@ def test_a_live_blogs_versions_store_each_update_text_once(archive):
     assert sorted(r[0] for r in db.execute("select text from update_texts")) == sorted(notes)
     assert db.execute("select count(distinct text_id) from update_rows").fetchone()[0] == 6
     _fts_intact(archive)
-    found = db.execute("select u.version, snippet(updates_fts, -1, '[', ']', '…', 6) "
-                       "from updates_fts f join updates u on u.id = f.rowid "
-                       "where updates_fts match 'harbour' order by u.version").fetchall()
+    found = db.execute("select u.version, snippet(update_texts_fts, -1, '[', ']', '…', 6) "
+                       "from update_texts_fts f join updates u on u.text_id = f.rowid "
+                       "where update_texts_fts match 'harbour' order by u.version").fetchall()
     assert found == [(v, "…damage was worst near the [harbour].") for v in range(1, 7)]
+
+
+def test_a_live_blogs_new_version_indexes_only_its_new_update(archive):
+    """The full-text index holds each distinct update text once (m036): a live blog's second
+    version, repeating its 40 updates and adding one, adds one entry to the index, not 41
+    (FTS5 keeps one `docsize` row per text it indexed)."""
+    notes = [f"Update {n // 60 + 8}:{n % 60:02d} a.m.: Crews restored feeder {n} of the grid."
+             for n in range(41)]
+    db = archive.db
+    archive.record(cap(["Power is out across the city."] + notes[:40],
+                       "2026-03-05T09:00:00+00:00"))
+    assert db["update_rows"].count == db["update_texts_fts_docsize"].count == 40
+    result = archive.record(cap(["Power is out across the city."] + notes,
+                                "2026-03-05T10:00:00+00:00"))
+    assert (result.outcome, result.version) == ("new_version", 2)
+    assert db["update_rows"].count == 81
+    assert db["update_texts_fts_docsize"].count == 41
+    _fts_intact(archive)
+    # the word of the new update is found in its one row, a word of all in all 81 rows
+    assert db.execute("select u.version, u.seq from update_texts_fts f join updates u "
+                      "on u.text_id = f.rowid where update_texts_fts match 'feeder 40'"
+                      ).fetchall() == [(2, 40)]
+    assert db.execute("select count(*) from update_texts_fts f join updates u "
+                      "on u.text_id = f.rowid where update_texts_fts match 'crews'"
+                      ).fetchone() == (81,)
 
 
 def test_site_templates_are_kept_compressed_and_read_back_as_written(archive):

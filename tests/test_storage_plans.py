@@ -114,12 +114,30 @@ def _update_lookups() -> dict[str, str]:
             "idx_update_rows_article_update_key",
         "select coalesce(max(update_key), 0) + 1 from updates where article_id = ?":
             "idx_update_rows_article_update_key",
-        reads._UPDATES_OF_VERSIONS.format(ids="?, ?"): "idx_update_rows_version",
+        reads._UPDATES_MATCHING.format(ids="1, 2"): "idx_update_rows_version",
         reads._FEED_UPDATES: "idx_update_rows_version",
-        reads._SEARCH_UPDATES.format(filters=""): "INTEGER PRIMARY KEY",
+        # search --kind (m036): the newest rows in order, the older by their text's id
+        reads._SEARCH_RECENT_UPDATES.format(filters=""): "INTEGER PRIMARY KEY (rowid>?)",
+        reads._SEARCH_RECENT_UPDATES.format(filters="and a.site = :site"):
+            "INTEGER PRIMARY KEY (rowid>?)",
+        reads._SEARCH_OLDER_UPDATES.format(filters=""): "idx_update_rows_text",
+        reads._SEARCH_OLDER_UPDATES.format(filters="and a.site = :site"): "idx_update_rows_text",
+        reads._UPDATE_SNIPPET: "VIRTUAL TABLE INDEX 0:=M",
         "select * from updates where kind = ?": "idx_update_rows_kind",
         "select id, text from update_texts where key in (?, ?)": "idx_update_texts_key",
     }
+
+
+def test_search_walks_the_newest_update_rows_without_a_sort(archive):
+    """Search --kind's first pass hands out the newest rows in order (a common word's
+    hits at once); only its second pass, over the older rows of the matching texts, sorts."""
+    from archiver.research import reads
+
+    for sql, sorts in ((reads._SEARCH_RECENT_UPDATES, False), (reads._SEARCH_OLDER_UPDATES, True)):
+        plan = [row[3] for row in archive.db.conn.execute(
+            f"EXPLAIN QUERY PLAN {sql.format(filters='')}",
+            {"query": "x", "kind": "update", "floor": 0})]
+        assert any("ORDER BY" in step for step in plan) == sorts, plan
 
 
 def test_lookups_through_the_updates_view_use_an_index(archive):

@@ -196,15 +196,24 @@ def test_an_archive_upgraded_by_m030_goes_on_recording(archive_before_m030):
 
 # An archive written by the code before m033 (commit 8d1d262), when every update row held its
 # own text: the demo, then live blogs whose versions repeat their updates' texts
-# (tests/fixtures/archive-before-m033.py). Its update rows move to update_rows, each text once.
+# (tests/fixtures/archive-before-m033.py). Its update rows move to update_rows, each text once
+# (m033), and its full-text index is made again over the distinct texts (m036).
 BEFORE_M033 = "archive-before-m033.db.gz"
-UPDATES = "select * from updates order by id"
-UPDATE_TYPES = ("select " + ", ".join(f"typeof([{c}])" for c in (
-    "id", "article_id", "version_id", "version", "seq", "update_key", "first_version", "kind",
-    "position", "marker", "text", "stated_time", "start", "end")) + " from updates order by id")
-RECALLED = ("select f.rowid, u.version_id, snippet(updates_fts, -1, '[', ']', '…', 8) "
-            "from updates_fts f join updates u on u.id = f.rowid "
-            "where updates_fts match ? order by f.rowid")
+OLD_COLUMNS = ("id", "article_id", "version_id", "version", "seq", "update_key", "first_version",
+               "kind", "position", "marker", "text", "stated_time", "start", "end")
+UPDATES = f"select {', '.join(f'[{c}]' for c in OLD_COLUMNS)} from updates order by id"
+UPDATE_TYPES = ("select " + ", ".join(f"typeof([{c}])" for c in OLD_COLUMNS) +
+                " from updates order by id")
+# Each update row whose text matches, with its snippet: through the index of every row
+# before m036 (rowid = updates.id), through the index of distinct texts after it.
+RECALLED_BEFORE = ("select f.rowid, u.version_id, snippet(updates_fts, -1, '[', ']', '…', 8) "
+                   "from updates_fts f join updates u on u.id = f.rowid "
+                   "where updates_fts match ? order by f.rowid")
+RECALLED = ("select u.id, u.version_id, snippet(update_texts_fts, -1, '[', ']', '…', 8) "
+            "from update_texts_fts f join updates u on u.text_id = f.rowid "
+            "where update_texts_fts match ? order by u.id")
+UPDATE_TEXTS_INTACT = ("insert into update_texts_fts (update_texts_fts, rank) "
+                       "values ('integrity-check', 1)")  # raises unless index == texts
 
 
 @pytest.fixture
@@ -215,7 +224,7 @@ def archive_before_m033(tmp_path):
             "columns": [r[1] for r in con.execute("pragma table_info(updates)")],
             "updates": con.execute(UPDATES).fetchall(),
             "types": con.execute(UPDATE_TYPES).fetchall(),
-            "found": {word: con.execute(RECALLED, [word]).fetchall()
+            "found": {word: con.execute(RECALLED_BEFORE, [word]).fetchall()
                       for word in ("outage", "rolled", "misstated", '"kept watching"', "queues")},
         }
 
@@ -229,24 +238,33 @@ def test_update_rows_read_the_same_after_m033_each_text_stored_once(archive_befo
     assert len(texts) > 30 and len(set(texts)) < len(texts) / 2  # a live blog repeats them
     with Archive.open(path) as archive:
         db = archive.db
-        assert "m033_update_texts_once" in [m.name for m in migrations.applied(db)]
+        applied = [m.name for m in migrations.applied(db)]
+        assert "m033_update_texts_once" in applied and "m036_update_texts_fts" in applied
         assert "updates" in db.view_names() and "updates" not in db.table_names()
-        assert [r[1] for r in db.execute("pragma table_info(updates)")] == before["columns"]
+        # the view's columns as the table's were, and `text_id` after them (m036)
+        assert [r[1] for r in db.execute("pragma table_info(updates)")] == [
+            *before["columns"], "text_id"]
+        assert db.execute("select count(*) from updates u join update_texts t "
+                          "on t.id = u.text_id and t.text = u.text").fetchone()[0] == len(texts)
         assert db.execute(UPDATES).fetchall() == before["updates"]
         assert db.execute(UPDATE_TYPES).fetchall() == before["types"]
         assert sorted(r[0] for r in db.execute("select text from update_texts")) == sorted(
             set(texts))
         assert db.execute("pragma foreign_key_check").fetchall() == []
-        # the index over the view: FTS5's own check against the view's rows, and the same
-        # hits and snippets as before, with rowid = updates.id
-        db.execute("insert into updates_fts (updates_fts, rank) values ('integrity-check', 1)")
+        # the index of every row is gone (m036); the index of distinct texts: FTS5's own
+        # check against update_texts, one entry per text, and the same hits and snippets for
+        # every (version, update) row as the old index gave
+        assert not [t for t in db.table_names() if t.startswith("updates_fts")]
+        db.execute(UPDATE_TEXTS_INTACT)
+        assert db["update_texts_fts_docsize"].count == len(set(texts))
         for word, found in before["found"].items():
             assert found and db.execute(RECALLED, [word]).fetchall() == found, word
 
 
 def test_an_archive_upgraded_by_m033_goes_on_recording(archive_before_m033):
-    """The live blog gains an update: only its text is new in update_texts, the version's
-    other rows keep their updates' keys, and search finds the new row."""
+    """The live blog gains an update: only its text is new in update_texts and in its
+    full-text index, the version's other rows keep their updates' keys, and search finds the
+    new row."""
     from archiver.article import Article
     from archiver.items import Capture
     from archiver.normalize import story_hash
@@ -257,6 +275,7 @@ def test_an_archive_upgraded_by_m033_goes_on_recording(archive_before_m033):
     with Archive.open(path) as archive:
         db = archive.db
         stored = db["update_texts"].count
+        indexed = db["update_texts_fts_docsize"].count
         article = next(db.query("select * from articles where url = ?", [url]))
         live = archive.live_story(article)
         story = Article(title=live.title, paragraphs=[*live.paragraphs, note],
@@ -268,6 +287,7 @@ def test_an_archive_upgraded_by_m033_goes_on_recording(archive_before_m033):
             identity=url, story_hash=story_hash(story)))
         assert result.outcome == "new_version"
         assert db["update_texts"].count == stored + 1
+        assert db["update_texts_fts_docsize"].count == indexed + 1
         keys = [r[0] for r in db.execute(
             "select update_key from updates where article_id = ? and version = ? order by seq",
             [article["id"], article["current_version"]])]
@@ -275,7 +295,7 @@ def test_an_archive_upgraded_by_m033_goes_on_recording(archive_before_m033):
                           "version = ? order by seq", [article["id"], result.version]).fetchall()
         assert [r[0] for r in rows[:-1]] == keys and rows[-1] == (max(keys) + 1, note)
         assert db.execute(UPDATES).fetchall()[:len(before["updates"])] == before["updates"]
-        db.execute("insert into updates_fts (updates_fts, rank) values ('integrity-check', 1)")
+        db.execute(UPDATE_TEXTS_INTACT)
         [(_, version_id, snippet)] = db.execute(RECALLED, ["refunds"]).fetchall()
         assert snippet == "…30 a.m.: [Refunds] are on the way."
         assert version_id == db.execute("select id from versions where article_id = ? and "

@@ -64,6 +64,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "stated_time": "The time the note states, ISO 8601, when it gives one",
             "first_version": "The version it first appeared in",
             "start": "Index of its first paragraph", "end": "Index after its last paragraph",
+            "text_id": "Its text's id in update_texts (what update_texts_fts matches)",
         },
     },
     "changes": {
@@ -94,7 +95,9 @@ TABLES: dict[str, dict[str, Any]] = {
     "header_sets": {"hidden": True},
     # the updates view's rows and texts (m033): read updates instead
     "update_rows": {"hidden": True},
-    "update_texts": {"description": "Every distinct update text, stored once."},
+    "update_texts": {"description": "Every distinct update text, stored once however many "
+                                    "versions show it; full-text search (update_texts_fts) "
+                                    "runs over these."},
     "urls": {"description": "Every URL a capture asked for or landed on, stored once."},
     "events": {"description": "Removals, restorations, returns to an earlier version.",
                "facets": ["kind"]},

@@ -46,24 +46,48 @@ join versions v on v.id = vp.version_id join articles a on a.id = v.article_id
 where vp.paragraph_id = :paragraph {filters}
 order by vp.version_id desc
 """
-_SEARCH_UPDATES = """
-select u.version_id, u.article_id, """ + _SNIPPET.format(table="updates_fts") + """, u.kind
-from updates_fts f
-join updates u on u.id = f.rowid join versions v on v.id = u.version_id
-join articles a on a.id = u.article_id
-where updates_fts match :query and u.kind = :kind {filters}
-order by f.rowid desc
+# Each distinct update text is indexed once (update_texts_fts, m036), and its rows are
+# read newest row first, as the index of every row gave them before, so the same stories
+# come first. Two passes: the newest `_RECENT_UPDATE_ROWS` rows walked in order (a common
+# word's hits come at once, before any sort), then the older rows of the matching texts
+# found by `text_id` and sorted (a rare word's few rows, without walking the table). The
+# CROSS JOINs and `+` fix each pass's plan. Rows: (version id, story id, text id, kind); the
+# snippet is cut for the hits alone (`_UPDATE_SNIPPET`), not for every row.
+_RECENT_UPDATE_ROWS = 10_000
+_SEARCH_RECENT_UPDATES = """
+select u.version_id, u.article_id, u.text_id, u.kind
+from updates u cross join versions v on v.id = u.version_id
+cross join articles a on a.id = u.article_id
+where u.id > :floor and +u.kind = :kind
+  and +u.text_id in (select rowid from update_texts_fts where update_texts_fts match :query)
+  {filters}
+order by u.id desc
 """
+_SEARCH_OLDER_UPDATES = """
+select u.version_id, u.article_id, u.text_id, u.kind
+from update_texts_fts f
+cross join updates u on u.text_id = f.rowid join versions v on v.id = u.version_id
+join articles a on a.id = u.article_id
+where update_texts_fts match :query and u.id <= :floor and u.kind = :kind {filters}
+order by u.id desc
+"""
+_UPDATE_SNIPPET = "select " + _SNIPPET.format(table="update_texts_fts") + \
+    " from update_texts_fts where update_texts_fts match :query and rowid = :text"
 _HIT = """
 select a.url, a.site, v.version, v.first_seen, v.last_seen, v.change, v.title
 from versions v join articles a on a.id = v.article_id where v.id = ?
 """
-_UPDATES_OF_VERSIONS = "select id, version_id, kind from updates where version_id in ({ids})"
-# Update rows are written with their version, so the hits' updates are among the newest
-# matching ones: one pass down the index from the top, never a seek per update.
+# The kinds of the chosen versions' updates whose text matches, newest row first: the
+# versions' rows by their index, and the hits of the full-text index from the lowest of their
+# texts' ids up (a text is numbered when it first appears, so a recent version's texts are
+# mostly among the newest: the index is seldom read whole).
 _UPDATES_MATCHING = """
-select rowid from updates_fts where updates_fts match :query and rowid >= :lowest
-order by rowid desc
+select u.version_id, u.kind from updates u
+where u.version_id in ({ids})
+  and u.text_id in (select rowid from update_texts_fts where update_texts_fts match :query
+                    and rowid >= (select min(text_id) from update_rows
+                                  where version_id in ({ids})))
+order by u.id desc
 """
 
 
@@ -114,13 +138,12 @@ def _search(archive, query, site, since, until, kind, limit, every_version) -> l
     params["query"] = query
     if kind:
         params["kind"] = kind
-        streams = [_SEARCH_UPDATES.format(filters=filters)]
+        streams = [_update_rows(archive, filters, params)]
     else:
-        streams = [_SEARCH_TITLES.format(filters=filters), None]
+        streams = [archive.db.conn.execute(_SEARCH_TITLES.format(filters=filters), params),
+                   _paragraph_rows(archive, filters, params)]
     chosen: dict[tuple, tuple] = {}  # (story, or version with every_version) -> newest row
-    for sql in streams:
-        rows = _paragraph_rows(archive, filters, params) if sql is None else \
-            archive.db.conn.execute(sql, params)
+    for rows in streams:
         found: set = set()
         for row in rows:
             key = row[0] if every_version else row[1]
@@ -130,6 +153,8 @@ def _search(archive, query, site, since, until, kind, limit, every_version) -> l
             if len(found) >= limit:
                 break
     best = sorted(chosen.values(), key=lambda r: r[0], reverse=True)[:limit]
+    if kind:  # the update rows' hits carry their text's id, for its snippet
+        best = [(v, a, _update_snippet(archive, query, text), k) for v, a, text, k in best]
     in_updates = {} if kind else _updates_matching(archive, query, [r[0] for r in best])
     hits = [_hit(archive, row, in_updates) for row in best]
     # ids follow the order captures were written, which a crawl's parallel readers may
@@ -147,20 +172,33 @@ def _paragraph_rows(archive: Archive, filters: str, params: dict) -> Iterator[tu
                                                 "snippet": snippet})
 
 
+def _update_rows(archive: Archive, filters: str, params: dict,
+                 recent: int = _RECENT_UPDATE_ROWS) -> Iterator[tuple]:
+    """(version, story, text id, kind) for each update row of the kind whose text matches,
+    newest row first: the `recent` newest rows in order, then the older ones."""
+    conn = archive.db.conn
+    newest = conn.execute("select coalesce(max(id), 0) from update_rows").fetchone()[0]
+    bounds = {**params, "floor": newest - recent}
+    yield from conn.execute(_SEARCH_RECENT_UPDATES.format(filters=filters), bounds)
+    yield from conn.execute(_SEARCH_OLDER_UPDATES.format(filters=filters), bounds)
+
+
 def _updates_matching(archive: Archive, query: str, version_ids: list[int]
                       ) -> dict[int, list[str]]:
     """{version id: kinds of its updates that match the query}, for the chosen versions."""
-    db = archive.db.conn
     ids = ",".join(str(int(v)) for v in version_ids)
-    updates = {uid: (vid, kind) for uid, vid, kind in
-               db.execute(_UPDATES_OF_VERSIONS.format(ids=ids))} if ids else {}
     found: dict[int, list[str]] = {}
-    if updates:
-        for (uid,) in db.execute(_UPDATES_MATCHING, {"query": query, "lowest": min(updates)}):
-            if uid in updates:
-                vid, kind = updates[uid]
-                found.setdefault(vid, []).append(kind)
+    if ids:
+        for vid, kind in archive.db.conn.execute(_UPDATES_MATCHING.format(ids=ids),
+                                                 {"query": query}):
+            found.setdefault(vid, []).append(kind)
     return found
+
+
+def _update_snippet(archive: Archive, query: str, text_id: int) -> str:
+    """The snippet of one matching update text (the same in every row that shows it)."""
+    row = archive.db.conn.execute(_UPDATE_SNIPPET, {"query": query, "text": text_id}).fetchone()
+    return row[0]
 
 
 def _hit(archive: Archive, row: tuple, in_updates: dict[int, list[str]]) -> Row:

@@ -4,7 +4,9 @@ back). Versions of one story repeat most of their paragraphs, so a new version c
 paragraphs it changed plus a few bytes per paragraph it kept.
 
 The same store of distinct texts (a table of `id`, `key`, `text`, looked up by key) holds
-update texts too (`update_texts`, m033): `text_ids` writes either."""
+update texts too (`update_texts`, m033): `text_ids` writes either, and `index_texts` adds
+the texts it inserted to the table's full-text index (`paragraphs_fts`, `update_texts_fts`).
+Each distinct text is indexed once, however many versions show it."""
 
 from __future__ import annotations
 
@@ -63,16 +65,17 @@ def paragraph_ids(conn: sqlite3.Connection, texts: list[str], index: bool = True
     for full-text search (`paragraphs_fts`) unless `index` is false."""
     ids, new = text_ids(conn, texts, "paragraphs")
     if index:
-        index_paragraphs(conn, new)
+        index_texts(conn, new, "paragraphs")
     return ids
 
 
-def index_paragraphs(conn: sqlite3.Connection, ids: list[int]) -> None:
-    """Add stored paragraphs to the full-text index, in one statement per 500: FTS5 costs
-    about three times as much fed a row at a time (as a trigger on `paragraphs` did)."""
+def index_texts(conn: sqlite3.Connection, ids: list[int], table: str) -> None:
+    """Add stored texts of `table` (`paragraphs`, `update_texts`) to its full-text index
+    (`<table>_fts`), in one statement per 500: FTS5 costs about three times as much fed a
+    row at a time (as a trigger on `paragraphs` did)."""
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        conn.execute("insert into paragraphs_fts (rowid, text) select id, text from paragraphs "
+        conn.execute(f"insert into {table}_fts (rowid, text) select id, text from {table} "
                      f"where id in ({','.join('?' * len(chunk))})", chunk)
 
 

@@ -4,7 +4,9 @@ continues (keeping its `update_key`), worked out before the write lock is taken.
 Update rows are stored compact (m033): a live blog's new version repeats nearly every update
 of the version before, so each distinct update text is stored once (`update_texts`, by the
 paragraphs' key) and a row of `update_rows` names it by id. The `updates` view gives the
-columns and values an update row always had; `updates_fts` indexes it (rowid = `updates.id`).
+columns and values an update row always had, and `text_id` (m036). `update_texts_fts` indexes
+each distinct text once (rowid = `update_texts.id`, m036): a new version adds to it only the
+texts no version had before.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from archiver.article import Article
 from archiver.changes import Update, link_updates, version_updates
 from archiver.changes.models import Comparison
 from archiver.storage.connection import rows
-from archiver.storage.texts import text_ids
+from archiver.storage.texts import index_texts, text_ids
 
-# The `updates` view's columns, in its order (the table's before m033); `update_rows` has
-# `text_id` in place of `text`.
+# The `updates` table's columns before m033, in its order: the `updates` view's first
+# columns (m036 appends `text_id`); `update_rows` has `text_id` in place of `text`.
 COLUMNS = ("id", "article_id", "version_id", "version", "seq", "update_key", "first_version",
            "kind", "position", "marker", "text", "stated_time", "start", "end")
 ROW_COLUMNS = tuple("text_id" if c == "text" else c for c in COLUMNS)
@@ -62,20 +64,22 @@ def plan_updates(db: Database, aid: int, number: int, story: Article, comparison
 def insert_updates(conn: sqlite3.Connection, version_id: int, rows: list[dict[str, Any]]
                    ) -> None:
     """Write the update rows of a new version: their texts not stored yet into
-    `update_texts`, the rows into `update_rows`, and the rows into the full-text index."""
-    write_update_rows(conn, [{**row, "id": None, "version_id": version_id} for row in rows])
-    if rows:  # into the full-text index in one statement (m032)
-        conn.execute("insert into updates_fts (rowid, text) select id, text from updates "
-                     "where version_id = ?", [version_id])
+    `update_texts` and the full-text index (m036: only those), the rows into `update_rows`."""
+    new = write_update_rows(conn, [{**row, "id": None, "version_id": version_id}
+                                   for row in rows])
+    index_texts(conn, new, "update_texts")
 
 
-def write_update_rows(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
-    """Rows given by the `updates` view's columns (`id` None: a new row) into `update_rows`,
-    each text by its id in `update_texts` (a text of None stays None)."""
+def write_update_rows(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """Rows given by the `updates` table's columns before m033 (`COLUMNS`; `id` None: a new
+    row) into `update_rows`, each text by its id in `update_texts` (a text of None stays
+    None). Returns the ids of the texts it stored, which no row had before."""
     texts = list(dict.fromkeys(row["text"] for row in rows if row["text"] is not None))
-    ids = dict(zip(texts, text_ids(conn, texts, "update_texts")[0]))
-    conn.executemany(INSERT_ROW, [[ids.get(row["text"]) if c == "text_id" else row[c]
+    ids, new = text_ids(conn, texts, "update_texts")
+    by_text = dict(zip(texts, ids))
+    conn.executemany(INSERT_ROW, [[by_text.get(row["text"]) if c == "text_id" else row[c]
                                    for c in ROW_COLUMNS] for row in rows])
+    return new
 
 
 def _older_updates(db: Database, aid: int, previous: list[dict]) -> list[dict[str, Any]]:
