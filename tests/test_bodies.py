@@ -21,7 +21,6 @@ from archiver.storage.bodies import (
     Reference,
     compress,
     pack,
-    shares_template,
 )
 from archiver.storage.schema import migrations
 
@@ -87,20 +86,6 @@ def test_pack_keeps_a_good_dictionary_and_stores_a_page_it_does_not_help_whole()
     assert len(compress(other_body, key)) >= WHOLE * len(compress(other_body))
     first = pack("c" * 64, key, [])
     assert (first.dictionary, first.depth) == (None, 0)
-
-
-def test_only_a_site_page_that_shares_the_template_is_tried_as_dictionary():
-    """A page of the site's template is tried against the site's page (and kept against
-    it); a page of another template is not tried at all (its head shows it: no full
-    compression is spent), and is stored whole. The URL's own earlier body is always tried."""
-    key = page(template(1), 1)
-    same, other = page(template(1), 2), page(template(7, "v"), 3, letter="v")
-    assert shares_template(same, key) and not shares_template(other, key)
-    site_ref = Reference("k" * 64, 0, key, of_site=True)
-    assert pack("a" * 64, same, [site_ref]).dictionary == site_ref.sha256
-    assert pack("b" * 64, other, [site_ref]).dictionary is None
-    own = page(template(7, "v"), 3, shares=5, letter="v")  # the URL's previous body
-    assert pack("c" * 64, other, [Reference("o" * 64, 0, own), site_ref]).dictionary == "o" * 64
 
 
 def test_a_redesign_gets_a_new_key_frame(archive):

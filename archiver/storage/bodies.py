@@ -48,11 +48,6 @@ MIN_WINDOW_LOG = 10  # zstd's smallest
 # 11 of the 300 real pages of bench/storage.py under 1/8), so nothing else is tried: one
 # compression for most pages.
 GOOD = 8
-# How much of a page's head (its <head> and the site's navigation: what pages of one template
-# share most) shows, cheaply, whether another page of the site can serve as its dictionary;
-# and the least that head must shrink against it (a twentieth) for the page to be tried.
-PROBE = 64 << 10
-PROBE_SAVING = 0.95
 
 
 @dataclass
@@ -106,28 +101,14 @@ def unpack(data: bytes, dictionary: bytes | None) -> bytes:
     return zstd.decompress(data, zstd_dict=_zstd_dict(dictionary) if dictionary else None)
 
 
-def shares_template(body: bytes, page: bytes) -> bool:
-    """Whether another page of the site is worth a full compression as `body`'s dictionary:
-    it is when the body's head shrinks against the page's head. On a site without one
-    template (or after a redesign) this skips a compression that would only be thrown away,
-    for two small ones; bench/crawl.py's sites are such."""
-    head = body[:PROBE]
-    alone = len(zstd.compress(head, level=1))
-    return len(zstd.compress(head, level=1, zstd_dict=_zstd_dict(page[:2 * PROBE]))) \
-        <= PROBE_SAVING * alone
-
-
 def pack(sha256: str, body: bytes, references: list[Reference]) -> Packed:
     """`body` against the first reference that compresses it well: one compression, for
-    most pages. Another page of the site is tried only when it `shares_template` with the
-    body. When none does, the page has drifted from the site pages it was tried
+    most pages. When none does, the page has drifted from the site pages it was tried
     against, and is stored so that it can be one for the pages after it (depth 1 at most):
     against the best of the URL's own earlier body and the site's key frame, or whole (depth
     0) when that dictionary saves too little (see WHOLE)."""
     best: Packed | None = None
     for ref in references:
-        if ref.of_site and not shares_template(body, ref.body):
-            continue
         data = compress(body, ref.body)
         packed = Packed(sha256, len(body), "zstd", ref.sha256, ref.depth + 1, data)
         if len(data) * GOOD <= len(body):
