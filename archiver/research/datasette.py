@@ -101,7 +101,9 @@ TABLES: dict[str, dict[str, Any]] = {
     "urls": {"description": "Every URL a capture asked for or landed on, stored once."},
     "events": {"description": "Removals, restorations, returns to an earlier version.",
                "facets": ["kind"]},
-    "site_templates": {"description": "Blocks learned to repeat on every page of a site."},
+    "site_templates": {"description": "Blocks learned to repeat on every page of a site "
+                                      "(template: its JSON, zstd-compressed; "
+                                      "Archive.load_templates reads it)."},
     "bodies": {"hidden": True},
 }
 
