@@ -107,29 +107,31 @@ class PageWorkers:
             book.on_load = self._adopt
 
     async def story(self, fetch: Fetch, learn: bool = False) -> Story:
-        self._meet(fetch)
+        site = self._meet(fetch)
         if not self.processes:
             story, placed = self._here.story(fetch, learn)
         else:
-            story, placed = await self._run(fetch, _story, learn)
-            self._count(fetch, placed)
+            story, placed = await self._run(fetch, site, _story, learn)
+            self._count(site, fetch, placed)
         self._share(fetch, placed)
         return story
 
     async def learn(self, fetch: Fetch) -> None:
-        self._meet(fetch)
+        site = self._meet(fetch)
         if not self.processes:
             placed = self._here.learn(fetch)
         else:
-            placed = await self._run(fetch, _learn)
-            self._count(fetch, placed)
+            placed = await self._run(fetch, site, _learn)
+            self._count(site, fetch, placed)
         self._share(fetch, placed)
 
-    def _meet(self, fetch: Fetch) -> None:
-        """The book loads a site's template when the crawl first meets the site (and hands
-        it to the site's worker process: `_adopt`)."""
+    def _meet(self, fetch: Fetch) -> str:
+        """The fetch's site, whose template the book loads when the crawl first meets the
+        site (and hands to the site's worker process: `_adopt`)."""
+        site = site_of(fetch.final_url)
         if self.book is not None:
-            self.book.for_url(fetch.final_url)
+            self.book.for_site(site)
+        return site
 
     def _adopt(self, site: str, data: str) -> None:
         """The book just loaded the site's template: the site's worker process gets the same
@@ -165,9 +167,9 @@ class PageWorkers:
         for shard in range(self.processes):
             self._pool(shard).submit(_ready)
 
-    def _count(self, fetch: Fetch, placed: Placed | None) -> None:
+    def _count(self, site: str, fetch: Fetch, placed: Placed | None) -> None:
         if placed is not None and self.book is not None:
-            self.book.for_url(fetch.final_url).count(placed, fetch.final_url)
+            self.book.for_site(site).count(placed, fetch.final_url)
 
     def _share(self, fetch: Fetch, placed: Placed | None) -> None:
         if placed and self.book is not None:
@@ -176,10 +178,10 @@ class PageWorkers:
     def _shard(self, site: str) -> int:
         return zlib.crc32(site.encode()) % self.processes
 
-    async def _run(self, fetch: Fetch, task, *args):
-        """Run `task(fetch, *args)` in the worker of the fetch's site; a worker that dies is
-        replaced (from the book) and the page tried once more."""
-        shard = self._shard(site_of(fetch.final_url))
+    async def _run(self, fetch: Fetch, site: str, task, *args):
+        """Run `task(fetch, *args)` in the worker of the fetch's `site`; a worker that dies
+        is replaced (from the book) and the page tried once more."""
+        shard = self._shard(site)
         for attempt in (1, 2):
             pool = self._pool(shard)
             try:

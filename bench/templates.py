@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def template_json(rng: random.Random, pages: int = 125, fingerprints: int = 4000) -> str:
+def mature_template(rng: random.Random, pages: int = 125, fingerprints: int = 4000) -> str:
     """A mature template's JSON, in the format `SiteTemplate.to_json` writes (version 2)."""
     def hexes(n: int, digits: int) -> list[str]:
         return [f"{rng.getrandbits(4 * digits):0{digits}x}" for _ in range(n)]
@@ -55,7 +55,7 @@ def build(sites: int, db: Path) -> None:
     rng = random.Random(7)
     with Archive.open(db) as archive:
         for start in range(0, sites, 100):
-            archive.save_templates({f"site-{n}.example": template_json(rng)
+            archive.save_templates({f"site-{n}.example": mature_template(rng)
                                     for n in range(start, min(start + 100, sites))})
 
 
