@@ -52,7 +52,7 @@ _DATE_LABELS = frozenset(
 # the words a dateline adds, "last", "originally", "dernière".
 _DATE_WORDS = _DATE_LABELS | DATE_WORDS | JOINERS | frozenset(
     "last first originally zuletzt dernière derniere última ultima jour".split())
-_DATE_TOKEN_SPLIT = re.compile(r"[\s,;|·•()\[\]]+")
+_DATE_TOKEN = re.compile(r"[^\s,;|·•()\[\]]+")
 _NUMERIC = re.compile(r"\d{1,4}([:./-]\d{1,4}){0,2}(st|nd|rd|th|er|º|h\d\d|h|am|pm)?"
                       r"|\d{4}-\d\d-\d\dt\d\d:\d\d(:\d\d(\.\d+)?)?(z|[+\-]\d\d:?\d\d)?")
 _ZONE_OFFSET = re.compile(r"(utc|gmt)?[+\-−]\d{1,2}(:?\d\d)?")
@@ -67,8 +67,8 @@ def is_dateline(text: str) -> bool:
     if text.endswith(":") or text[:1] in "[(*_":
         return False
     label = when = False
-    for raw in _DATE_TOKEN_SPLIT.split(text.lower()):
-        token = raw.strip(":.-–—/")
+    for found in _DATE_TOKEN.finditer(text):  # (lazily: a story paragraph ends at its first word)
+        token = found.group().lower().strip(":.-–—/")
         if not token:
             continue
         if _NUMERIC.fullmatch(token):
@@ -91,8 +91,14 @@ _TRACKING = re.compile(
 )
 
 
+# What a relative time ends with (before an optional "." and the "\n" that `$` allows).
+_RELATIVE_ENDS = ("ago", "now", "yesterday", "today")
+
+
 def is_relative_time(text: str) -> bool:
-    return bool(_RELATIVE_TIME.match(text))
+    # (A look at the last letters first: the regex is tried on every paragraph of a crawl.)
+    end = text[-12:].casefold().removesuffix("\n").removesuffix(".")
+    return end.endswith(_RELATIVE_ENDS) and bool(_RELATIVE_TIME.match(text))
 
 
 def is_page_noise(text: str) -> bool:

@@ -53,14 +53,14 @@ NOISE = [
     "Updated: Nov 25, 2026, 10:03 AM ET", "Published 10:03 a.m. EST, Tue November 25, 2026",
     "Aktualisiert am 25.11.2026, 10:03 Uhr", "Updated: November 25, 2026 at 10:03 UTC",
     "Publié le 25 novembre 2026 à 10h03", "Actualizado el 25 de noviembre de 2026, 10:03 CET",
-    "Last updated: 2026-11-25T10:03:00Z",
+    "Last updated: 2026-11-25T10:03:00Z", "JUST NOW.", "Posted 2 hrs ago.", "Today",
 ]
 STORY = [
     "Update, March 3, 7:02 p.m. ET: Lumora confirmed the recall covers every unit.",
     "Update: March 3, 7:02 p.m. ET",  # an editor's update marker is part of the story
     "He left 2 hours ago.", "The update was published on March 3, 2026.",
     "12 comments were deleted by the moderators.", "It is a 5 min read at most, he said.",
-    "March 3, 2026", "Updated 2026",
+    "March 3, 2026", "Updated 2026", "Updated today, the company said.", "2 hours ago, or so",
 ]
 
 
