@@ -181,3 +181,22 @@ def test_a_megabyte_title_byline_and_headlines_are_capped_at_extraction():
     assert 0 < len(art.authors) <= MAX_AUTHORS
     assert all(len(a) < MAX_NAME for a in art.authors)
     assert split_authors("By " + huge) == []  # a megabyte is no byline
+
+
+def test_markup_alone_gives_authors_and_dates_in_page_order():
+    """No JSON-LD, no meta tags: the byline and dates come from microdata, rel=author and
+    <time>, the first ones on the page (as a reader sees them), and an element that is both
+    itemprop and rel author counts once."""
+    page = """<html><head><title>Chip plant delayed</title></head><body>
+      <p>By <a rel="author" href="/a/ana" itemprop="author">Ana Silva</a> and
+         <span itemprop="author"><span itemprop="name">Bob Jones</span> (Lisbon)</span></p>
+      <time>yesterday</time>
+      <time datetime="2026-03-02T10:00:00+01:00">March 2</time>
+      <div itemprop="dateModified" content="2026-03-03T09:30:00Z"></div>
+      <p itemprop="datePublished" content="2026-02-01T08:00:00Z">An older teaser.</p>
+      <p><a rel="author" href="/a/cy">Cy Ode</a></p>
+    </body></html>"""
+    meta = extract_metadata(lxml_html.fromstring(page), "https://orbitwire.example/s")
+    assert meta.authors == ["Ana Silva", "Bob Jones", "Cy Ode"]
+    assert meta.published == "2026-03-02T10:00:00+01:00"  # the first zoned date, in page order
+    assert meta.modified == "2026-03-03T09:30:00+00:00"

@@ -47,7 +47,8 @@ def authors(root, meta: dict[str, str], ld: dict) -> list[str]:
                 if names:
                     break
     if not names:
-        for el in root.xpath('//*[@itemprop="author"] | //*[@rel="author"]')[:5]:
+        # (`//*[@itemprop="author"]`, found the faster way: see dates._first)
+        for el in root.xpath('//@itemprop[.="author"]/.. | //@rel[.="author"]/..')[:5]:
             name = el.get("content") or (el.xpath('string(.//*[@itemprop="name"])') or "").strip() \
                 or "".join(el.itertext())
             names.extend(split_authors(name))
