@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from datetime import datetime, tzinfo
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archiver.article import Article
@@ -134,6 +135,7 @@ def story_hash(article: Article) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=4096)  # (about ten times for each page a crawl handles)
 def normalize_url(url: str) -> str:
     """Drop tracking parameters and the fragment; lower-case scheme and host."""
     parts = urlsplit(url.strip())

@@ -41,6 +41,7 @@ def domain_of(url: str) -> str:
     return domain_of_host(host) if host else ""
 
 
+@lru_cache(maxsize=4096)  # (asked several times for each page a crawl handles)
 def site_of(url: str) -> str:
     """The site a URL belongs to: its registered domain, and its port when one is given."""
     try:
