@@ -33,7 +33,11 @@ def clean_text(text: str | None) -> str:
     printable (no control, invisible or non-space whitespace character) and already NFC."""
     if not text:
         return ""
-    if not text.isprintable() and _UNWANTED.search(text):  # most only hold a line break or NBSP
+    if text.isprintable():  # (no whitespace but " " then: it only has runs or ends to lose)
+        if "  " not in text and text[0] != " " and text[-1] != " " and (
+                text.isascii() or unicodedata.is_normalized("NFC", text)):
+            return text  # clean already, as most texts are when cleaned again downstream
+    elif _UNWANTED.search(text):  # most only hold a line break or NBSP
         if "\x1b" in text or "\x9b" in text or "\x9d" in text:
             text = _ESCAPES.sub("", text)
         text = _UNWANTED.sub("", text)

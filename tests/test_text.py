@@ -26,6 +26,9 @@ C1 = [chr(c) for c in range(0x80, 0xA0) if c != 0x85]  # U+0085 (NEL) is a line 
     ("line\x85break\u2028and\rreturn", "line break and return"),
     ("  ", ""),
     (None, ""),
+    # printable texts with only runs, ends or composition to fix (the fast path's edges)
+    ("two  spaces", "two spaces"), (" lead", "lead"), ("trail ", "trail"), (" ", ""),
+    ("Café au lait", "Café au lait"), ("Café  au lait ", "Café au lait"),
 ])
 def test_clean_text(raw, clean):
     assert clean_text(raw) == clean
