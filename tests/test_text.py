@@ -28,7 +28,7 @@ C1 = [chr(c) for c in range(0x80, 0xA0) if c != 0x85]  # U+0085 (NEL) is a line 
     (None, ""),
     # printable texts with only runs, ends or composition to fix (the fast path's edges)
     ("two  spaces", "two spaces"), (" lead", "lead"), ("trail ", "trail"), (" ", ""),
-    ("Café au lait", "Café au lait"), ("Café  au lait ", "Café au lait"),
+    ("Cafe\u0301 au lait", "Caf\u00e9 au lait"), ("Caf\u00e9  au lait ", "Caf\u00e9 au lait"),
 ])
 def test_clean_text(raw, clean):
     assert clean_text(raw) == clean
