@@ -296,7 +296,7 @@ def m031_site_recent_bodies(db: Database) -> None:
 @migrations()
 def m032_text_indexes_by_statement(db: Database) -> None:
     """New paragraphs and update rows enter their full-text indexes in one statement per
-    capture (`texts.index_paragraphs`, `updates.insert_updates`), not through insert triggers
+    capture (`texts.index_texts`, `updates.insert_updates`), not through insert triggers
     row by row: FTS5 costs about three times as much fed a row at a time, and it was the
     largest cost of recording a new story (and of a live blog's new version)."""
     db.execute("drop trigger if exists paragraphs_ai")
