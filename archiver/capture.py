@@ -105,12 +105,26 @@ def redirect_refusal(url: str, location: str) -> str:
     return f"redirect not followed (a loop, or more than REDIRECT_MAX_TIMES hops): {target}"
 
 
+# Scrapy's MetaRefreshMiddleware looks for a refresh in a page's first 4,096 characters: at
+# most 16 KiB in UTF-8, or in any encoding that spells ASCII letters in single bytes.
+REFRESH_CHARS = 4096
+REFRESH_HEAD_BYTES = 4 * REFRESH_CHARS
+
+
+def may_refresh(body: bytes) -> bool:
+    """Whether a page's head can hold a `<meta http-equiv="refresh">`: it has the word, or
+    zero bytes (UTF-16 or UTF-32, where the word is not spelt in single bytes)."""
+    head = body[:REFRESH_HEAD_BYTES]
+    return b"refresh" in head.lower() or b"\x00" in head
+
+
 def meta_refresh(body: bytes | None, url: str) -> str | None:
     """Where a page's `<meta http-equiv="refresh">` sends the reader, if anywhere (read in
-    its first 4 KiB, as Scrapy's MetaRefreshMiddleware does)."""
-    if not body or b"refresh" not in body[:4096].lower():
+    its first 4,096 characters, as Scrapy's MetaRefreshMiddleware does)."""
+    if not body or not may_refresh(body):
         return None
-    _, target = get_meta_refresh(body[:4096].decode("utf-8", "replace"), url)
+    head = body[:REFRESH_HEAD_BYTES].decode("utf-8", "replace")[:REFRESH_CHARS]
+    _, target = get_meta_refresh(head, url)
     return target
 
 

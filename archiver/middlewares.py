@@ -6,6 +6,10 @@ duplicate filter), a chain longer than REDIRECT_MAX_TIMES. `RedirectStop` stops 
 redirect before Scrapy follows it, so the 3xx (or the page with its refresh) reaches the
 spider under the URL that was asked for, and becomes a failed capture naming its target.
 
+`MetaRefresh` is Scrapy's MetaRefreshMiddleware without its cost on a page that has no
+refresh: Scrapy decodes every HTML body whole, on the reactor's thread, to look at its first
+4,096 characters.
+
 `RetryAfter` honours `Retry-After` on 429 and 503 answers: the request is retried once the
 server's wait is over, when that wait is at most ARCHIVER_RETRY_AFTER_MAX seconds (a longer
 one is recorded as the failure it is). `QuietRobotsTxt` turns Scrapy's ERROR line and
@@ -20,6 +24,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from scrapy import Request, signals
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.downloadermiddlewares.robotstxt import logger as robots_logger
@@ -29,7 +34,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
-from archiver.capture import failed_capture, meta_refresh
+from archiver.capture import failed_capture, may_refresh, meta_refresh
 from archiver.normalize import normalize_url
 from archiver.sites import site_of
 
@@ -63,6 +68,16 @@ class RedirectStop:
         seen = {normalize_url(u) for u in [*hops, request.url]}
         return (site_of(target) != site_of(request.url) or normalize_url(target) in seen
                 or len(hops) >= self.max_hops)
+
+
+class MetaRefresh(MetaRefreshMiddleware):
+    """Follow a page's `<meta http-equiv="refresh">` as Scrapy does, decoding the page only
+    when its head can hold one (`may_refresh`)."""
+
+    def process_response(self, request, response, spider=None):
+        if not may_refresh(response.body):
+            return response
+        return super().process_response(request, response)
 
 
 class RetryAfter:

@@ -76,6 +76,9 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.middlewares.QuietRobotsTxt": 100,
     "archiver.middlewares.RetryAfter": 560,
     "archiver.middlewares.RedirectStop": 650,
+    # Scrapy's own, decoding only the pages that can hold a refresh (at Scrapy's 580).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "archiver.middlewares.MetaRefresh": 580,
 }
 # Our warning line says a fetch failed; Scrapy's own "Gave up retrying" would repeat it.
 RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # default "ERROR"
