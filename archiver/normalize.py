@@ -92,7 +92,9 @@ _TRACKING = re.compile(
 )
 
 
-# What a relative time ends with (before an optional "." and the "\n" that `$` allows).
+# What a relative time ends with (before an optional "." and the "\n" that `$` allows): the
+# last word of every alternative of _RELATIVE_TIME. An alternative added there that ends
+# with another word must add it here, or it will never match.
 _RELATIVE_ENDS = ("ago", "now", "yesterday", "today")
 
 
