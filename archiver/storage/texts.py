@@ -25,17 +25,13 @@ def paragraph_key(text: str) -> int:
 
 def stored_paragraphs(conn: sqlite3.Connection, texts) -> dict[str, int]:
     """text -> id for those of `texts` already in `paragraphs`."""
-    return stored_texts(conn, texts, "paragraphs")
+    return stored_texts(conn, {text: paragraph_key(text) for text in texts}, "paragraphs")
 
 
-def stored_texts(conn: sqlite3.Connection, texts, table: str) -> dict[str, int]:
-    """text -> id for those of `texts` already in `table` (`paragraphs`, `update_texts`):
-    looked up by key, kept only when the text is the same (two texts may share a key)."""
-    return _stored(conn, {text: paragraph_key(text) for text in texts}, table)
-
-
-def _stored(conn: sqlite3.Connection, keys: dict[str, int], table: str) -> dict[str, int]:
-    """`stored_texts`, given each text's key."""
+def stored_texts(conn: sqlite3.Connection, keys: dict[str, int], table: str) -> dict[str, int]:
+    """text -> id for those texts of `keys` (text -> `paragraph_key`) already in `table`
+    (`paragraphs`, `update_texts`): looked up by key, kept only when the text is the same
+    (two texts may share a key)."""
     known: dict[str, int] = {}
     wanted = sorted(set(keys.values()))
     for start in range(0, len(wanted), 500):  # under SQLite's limit on bound parameters
@@ -53,7 +49,7 @@ def text_ids(conn: sqlite3.Connection, texts: list[str], table: str) -> tuple[li
     """The id of each text in `table`, inserting those not stored yet; and the ids of the
     ones inserted (for the caller's full-text index, if it has one)."""
     keys = {text: paragraph_key(text) for text in texts}
-    known = _stored(conn, keys, table)
+    known = stored_texts(conn, keys, table)
     new = []
     for text in keys:
         if text not in known:
