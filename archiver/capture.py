@@ -14,6 +14,7 @@ import json
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
+from w3lib.encoding import html_to_unicode
 from w3lib.html import get_meta_refresh
 
 from archiver.article import Article
@@ -84,7 +85,7 @@ def _refusal(fetch: Fetch, content_type: str | None) -> str | None:
         return redirect_refusal(fetch.final_url, location)
     failure = _failure(fetch.status, content_type, fetch.body)
     if not failure:
-        refresh = meta_refresh(fetch.body, fetch.final_url)
+        refresh = meta_refresh(fetch.body, fetch.final_url, content_type)
         if refresh and site_of(refresh) != site_of(fetch.final_url):
             failure = f"meta refresh to another site: {refresh}"
     if failure or fetch.final_url == fetch.url:
@@ -118,13 +119,14 @@ def may_refresh(body: bytes) -> bool:
     return b"refresh" in head.lower() or b"\x00" in head
 
 
-def meta_refresh(body: bytes | None, url: str) -> str | None:
-    """Where a page's `<meta http-equiv="refresh">` sends the reader, if anywhere (read in
-    its first 4,096 characters, as Scrapy's MetaRefreshMiddleware does)."""
+def meta_refresh(body: bytes | None, url: str, content_type: str | None = None) -> str | None:
+    """Where a page's `<meta http-equiv="refresh">` sends the reader, if anywhere: read in its
+    first 4,096 characters, decoded as Scrapy decodes the page for its MetaRefreshMiddleware
+    (BOM, then the Content-Type charset, then a charset the page declares)."""
     if not body or not may_refresh(body):
         return None
-    head = body[:REFRESH_HEAD_BYTES].decode("utf-8", "replace")[:REFRESH_CHARS]
-    _, target = get_meta_refresh(head, url)
+    _, head = html_to_unicode(content_type, body[:REFRESH_HEAD_BYTES])
+    _, target = get_meta_refresh(head[:REFRESH_CHARS], url)
     return target
 
 

@@ -58,7 +58,8 @@ class RedirectStop:
                                                         location.decode("latin-1"))):
                 request.meta["dont_redirect"] = True  # RedirectMiddleware runs after us
         elif response.status == 200 and isinstance(response, TextResponse):  # (not hasattr "text": it decodes the body)
-            target = meta_refresh(response.body, response.url)
+            content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+            target = meta_refresh(response.body, response.url, content_type)
             if target and site_of(target) != site_of(request.url):
                 request.meta["dont_redirect"] = True  # and MetaRefreshMiddleware too
         return response

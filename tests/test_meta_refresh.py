@@ -69,3 +69,19 @@ def test_the_offsite_check_reads_as_many_characters_as_scrapy():
     assert meta_refresh(late, "http://127.0.0.1:8000/") == "http://127.0.0.2:9/x/"
     too_late = ("<html><head><title>" + chr(0xE9) * 4100 + "</title>" + REFRESH).encode("utf-8")
     assert meta_refresh(too_late, "http://127.0.0.1:8000/") is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_a_refresh_to_another_site_is_a_recorded_failure_in_any_encoding(encoding, crawl,
+                                                                         db_path):
+    away = "http://127.0.0.2:9/x/"
+    page = UTF16.replace(RECALL, away).encode(encoding)  # "utf-16-le" has no BOM
+    path = "/2026/03/moved-away-story/"
+    routes = {path: lambda: (200, {"Content-Type": f"text/html; charset={encoding}"}, page)}
+    with LocalSite([FIXTURES / "site" / "base"], routes=routes) as site:
+        crawl(db_path, "-a", f"urls={site.url(path)}", expect=1)
+        asked = site.url(path)
+    with Archive.open(db_path) as archive:
+        rows = list(archive.db.query("select url, outcome, error from captures"))
+    assert [(r["url"], r["outcome"], r["error"]) for r in rows] == [
+        (asked, "failed", f"meta refresh to another site: {away}")]
