@@ -5,12 +5,16 @@ Real pages from the shared extraction benchmark (read in place, never copied) ar
 
 - pages/s and CPU ms/page for `scrapy crawl news` and for a bare spider that fetches the same
   pages through the same sitemaps and does nothing with them (same settings, same server);
+- where that CPU went (the crawl process's reactor and writer threads, the page reader
+  process, this bench's own server), beside what 1/3 of the bare spider's rate leaves;
 - peak RSS of both at two crawl sizes, to show the project's memory stays flat beyond what
   Scrapy itself needs (its dupefilter keeps every request fingerprint);
 - bytes the archive grows per page for a first crawl, an unchanged recapture answered 304 and
   one answered 200, a recapture where only share counts and ads changed, and a recapture where
   10% of the stories had a sentence edited; and the pages/s of each of those crawls, against
-  the bare spider's (a scheduled recrawl is mostly pages that did not change).
+  the bare spider's (a scheduled recrawl is mostly pages that did not change). The first
+  crawl's bytes are split by what they hold, beside what zstd's slowest level makes of the
+  raw pages alone (what a page's body costs when nothing like it is stored yet).
 
     .venv/bin/python bench/crawl.py [--pages 1000] [--large 20000] [--sites 8] [--rounds 3]
                                     [--profile]
@@ -98,6 +102,7 @@ class Meter:
 
     def opened(self, spider):
         self.start = (time.perf_counter(), self._cpu())
+        self.start_reactor = time.thread_time()  # signal handlers run on the reactor thread
 
     def response(self, response, request, spider):
         if not response.url.endswith(("/robots.txt", "/sitemap.xml")):
@@ -114,9 +119,11 @@ class Meter:
             except OSError:
                 continue
             rss += int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+        threads = {"reactor_cpu": time.thread_time() - self.start_reactor,
+                   "writer_cpu": self.crawler.stats.get_value("archiver/writer_cpu_seconds", 0)}
         Path(self.out).write_text(json.dumps({"pages": self.pages, "wall": wall, "cpu": cpu,
                                               "readers_cpu": readers, "rss_mb": rss,
-                                              "reason": reason}))
+                                              "reason": reason, **threads}))
 
 
 def _children(pid: int) -> list[int]:
@@ -240,14 +247,47 @@ def run(kind: str, sites: Sites, work: Path, db: Path | None = None, *args: str,
         command = [*scrapy, "crawl", "news", *common, "-s", f"ARCHIVER_DB={db}",
                    "-a", f"sitemaps={sites.sitemaps}", *args]
         cwd = REPO
+    before = os.times()  # this process only serves the sites while the crawl runs
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    after = os.times()
+    served = after.user + after.system - before.user - before.system
     if done.returncode != 0 or not meter.exists():
         raise SystemExit(f"{kind} crawl failed:\n{done.stderr[-3000:]}")
-    return json.loads(meter.read_text())
+    return {**json.loads(meter.read_text()), "server_cpu": served}
 
 
 def rate_of(crawl: dict) -> float:
     return crawl["pages"] / crawl["wall"]
+
+
+def print_cpu(bares: list[dict], news: dict) -> None:
+    """CPU ms a page by where it went, and what 1/3 of the bare spider's rate leaves: the
+    work of both crawls and of this bench's server shares the machine's cores, and the crawl
+    process's threads share one GIL (one core at most), as does each page reader."""
+    def ms(crawl: dict, key: str) -> float:
+        return 1000 * crawl.get(key, 0.0) / crawl["pages"]
+
+    def parts(crawl: dict) -> list[float]:
+        own = ms(crawl, "cpu") - ms(crawl, "readers_cpu")  # (os.times: 10 ms ticks)
+        return [ms(crawl, "reactor_cpu"), ms(crawl, "writer_cpu"),
+                max(0.0, own - ms(crawl, "reactor_cpu") - ms(crawl, "writer_cpu")),
+                ms(crawl, "readers_cpu"), ms(crawl, "server_cpu")]
+
+    bare = [sum(values) / len(bares) for values in zip(*map(parts, bares))]
+    ours = parts(news)
+    print(f"{'CPU ms a page':<38}{'bare':>8}{'project':>9}")
+    print("-" * 55)
+    labels = ["crawl process: reactor (main) thread", "crawl process: archive writer",
+              "crawl process: other threads", "page reader processes", "this bench's server"]
+    for label, b, o in zip(labels, bare, ours):
+        print(f"{label:<38}{b:>8.2f}{o:>9.2f}")
+    print(f"{'in all':<38}{sum(bare):>8.2f}{sum(ours):>9.2f}")
+    target = sum(rate_of(b) for b in bares) / len(bares) / 3
+    cores = os.cpu_count() or 1
+    print(f"1/3 of the bare spider's rate is {target:.1f} pages/s: on {cores} cores that leaves "
+          f"{cores * 1000 / target:.1f} CPU ms a page in all, and {1000 / target:.1f} in the "
+          f"crawl process (its threads share one GIL) and as much in the page reader process "
+          f"(the project: {sum(ours[:3]):.1f} and {ours[3]:.1f})")
 
 
 def archive_bytes(db: Path) -> int:
@@ -257,6 +297,21 @@ def archive_bytes(db: Path) -> int:
         pages, free, size = (con.execute(f"pragma {p}").fetchone()[0]
                              for p in ("page_count", "freelist_count", "page_size"))
     return (pages - free) * size
+
+
+def stored_by_kind(db: Path) -> dict[str, int]:
+    """Bytes of the archive's pages by what they hold: raw bodies, the story text (each
+    distinct paragraph, the versions' lists of them, their full-text indexes), the rest."""
+    out = {"raw bodies": 0, "story text and its search index": 0, "the rest": 0}
+    with closing(sqlite3.connect(db)) as con:
+        for name, size in con.execute("select name, sum(pgsize) from dbstat group by name"):
+            if name == "bodies" or name.startswith("sqlite_autoindex_bodies"):
+                out["raw bodies"] += size
+            elif "paragraph" in name or "_fts" in name:
+                out["story text and its search index"] += size
+            else:
+                out["the rest"] += size
+    return out
 
 
 def outcomes(db: Path) -> dict[str, int]:
@@ -275,6 +330,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true",
                         help="also profile the project crawl with cProfile and print the top")
     options = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    from archiver.storage.bodies import compress  # (not imported by the bare spider's run)
 
     pages = load_pages(options.pages)
     print(f"{len(pages)} pages from {BENCH}, served by {options.sites} sites on 127.0.0.x")
@@ -311,6 +368,8 @@ def main() -> None:
               f"{len(ratios)} rounds ({', '.join(f'{r:.2f}x' for r in ratios)}); in that round "
               f"the bare crawls before and after it: {rate_of(bare):.0f} and "
               f"{rate_of(bare2):.0f} pages/s")
+        print()
+        print_cpu([bare, bare2], first)
 
         print()
         print(f"{'archive growth':<36}{'pages':>7}{'bytes/page':>12}{'pages/s':>9}"
@@ -323,6 +382,12 @@ def main() -> None:
 
         print(f"{'first crawl':<36}{first['pages']:>7}{size_first / first['pages']:>12,.0f}"
               f"{speed(first)}  {outcomes(db)}")
+        for kind, size in stored_by_kind(db).items():
+            print(f"{'  ' + kind:<36}{'':>7}{size / first['pages']:>12,.0f}")
+        sample = [variant(page, "base", n) for n, page in enumerate(pages)][::10]
+        floor = sum(len(compress(page, level=19)) for page in sample) / len(sample)
+        print(f"{'  raw bodies, each alone at level 19':<36}{len(sample):>7}{floor:>12,.0f}"
+              "  (every 10th page: what zstd gives a page with nothing like it stored)")
         steps = [("unchanged recapture, 304", "base", ["-a", "revisit=all"], {}),
                  ("unchanged recapture, 200", "base", ["-a", "revisit=all"],
                   {"ARCHIVER_CONDITIONAL_REVISITS": "False"}),

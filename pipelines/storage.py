@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from scrapy.exceptions import DropItem
@@ -43,6 +44,9 @@ class ArchivePipeline(ArchiveBound):
 
     def close_spider(self) -> None:
         if self.writer is not None:
+            # Queued behind every write: what the writer thread cost, for the run's stats.
+            cpu = self.writer.submit(time.thread_time).result()
+            self.stats.set_value("archiver/writer_cpu_seconds", round(cpu, 3))
             self.writer.shutdown(wait=True)
             self.writer = None
         super().close_spider()

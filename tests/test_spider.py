@@ -109,6 +109,7 @@ async def test_in_process_crawl_counts_every_outcome(fixture_site, tmp_path):
     stats = crawler.stats.get_stats()
     assert stats["archiver/captures/new_version"] == 1
     assert stats["archiver/captures/failed"] == 1
+    assert stats["archiver/writer_cpu_seconds"] > 0  # queued behind the writes it measures
 
 
 def test_a_crawl_stopped_early_keeps_its_held_pages(fixture_site, crawl, db_path):
