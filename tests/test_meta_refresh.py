@@ -1,5 +1,6 @@
 """A same-site `<meta http-equiv="refresh">` is followed as Scrapy follows it, while a page
-that has none is never decoded for it (archiver.middlewares.MetaRefresh)."""
+that has none is never decoded for it (archiver.middlewares.MetaRefresh); one to another site,
+in whatever encoding the page is in, is a recorded failure (archiver.capture.meta_refresh)."""
 
 from __future__ import annotations
 
