@@ -384,7 +384,7 @@ def main() -> None:
               f"{speed(first)}  {outcomes(db)}")
         for kind, size in stored_by_kind(db).items():
             print(f"{'  ' + kind:<36}{'':>7}{size / first['pages']:>12,.0f}")
-        sample = [variant(page, "base", n) for n, page in enumerate(pages)][::10]
+        sample = [variant(pages[n], "base", n) for n in range(0, len(pages), 10)]
         floor = sum(len(compress(page, level=19)) for page in sample) / len(sample)
         print(f"{'  raw bodies, each alone at level 19':<36}{len(sample):>7}{floor:>12,.0f}"
               "  (every 10th page: what zstd gives a page with nothing like it stored)")
