@@ -260,10 +260,11 @@ def rate_of(crawl: dict) -> float:
     return crawl["pages"] / crawl["wall"]
 
 
-def print_cpu(bares: list[dict], news: dict) -> None:
-    """CPU ms a page by where it went, and what 1/3 of the bare spider's rate leaves: the
-    work of both crawls and of this bench's server shares the machine's cores, and the crawl
-    process's threads share one GIL (one core at most), as does each page reader."""
+def print_cpu(bares: list[dict], bare_rate: float, news: dict) -> None:
+    """CPU ms a page by where it went, and what 1/3 of `bare_rate` (the bare crawls' mean
+    rate, as the speed table gives it) leaves: the work of both crawls and of this bench's
+    server shares the machine's cores, and the crawl process's threads share one GIL (one
+    core at most), as does each page reader."""
     def ms(crawl: dict, key: str) -> float:
         return 1000 * crawl.get(key, 0.0) / crawl["pages"]
 
@@ -282,7 +283,7 @@ def print_cpu(bares: list[dict], news: dict) -> None:
     for label, b, o in zip(labels, bare, ours):
         print(f"{label:<38}{b:>8.2f}{o:>9.2f}")
     print(f"{'in all':<38}{sum(bare):>8.2f}{sum(ours):>9.2f}")
-    target = sum(rate_of(b) for b in bares) / len(bares) / 3
+    target = bare_rate / 3
     cores = os.cpu_count() or 1
     print(f"1/3 of the bare spider's rate is {target:.1f} pages/s: on {cores} cores that leaves "
           f"{cores * 1000 / target:.1f} CPU ms a page in all, and {1000 / target:.1f} in the "
@@ -369,7 +370,7 @@ def main() -> None:
               f"the bare crawls before and after it: {rate_of(bare):.0f} and "
               f"{rate_of(bare2):.0f} pages/s")
         print()
-        print_cpu([bare, bare2], first)
+        print_cpu([bare, bare2], bare_rate, first)
 
         print()
         print(f"{'archive growth':<36}{'pages':>7}{'bytes/page':>12}{'pages/s':>9}"
